@@ -1,0 +1,200 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_error_response import ApiErrorResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    signing_session_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/signingSessionDrafts/{signing_session_id}/signingOrder/allAtOnce".format(
+            signing_session_id=quote(str(signing_session_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ApiErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ApiErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ApiErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ApiErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ApiErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ApiErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ApiErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ApiErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ApiErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    signing_session_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | ApiErrorResponse]:
+    """Set all-at-once signing order
+
+     Sets parallel signing: all participants receive invitations at once and sign in any order.
+    This is the default; use it only to switch back from one-by-one. Only while the session is a Draft.
+
+    Args:
+        signing_session_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ApiErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        signing_session_id=signing_session_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    signing_session_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | ApiErrorResponse | None:
+    """Set all-at-once signing order
+
+     Sets parallel signing: all participants receive invitations at once and sign in any order.
+    This is the default; use it only to switch back from one-by-one. Only while the session is a Draft.
+
+    Args:
+        signing_session_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ApiErrorResponse
+    """
+
+    return sync_detailed(
+        signing_session_id=signing_session_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    signing_session_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | ApiErrorResponse]:
+    """Set all-at-once signing order
+
+     Sets parallel signing: all participants receive invitations at once and sign in any order.
+    This is the default; use it only to switch back from one-by-one. Only while the session is a Draft.
+
+    Args:
+        signing_session_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ApiErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        signing_session_id=signing_session_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    signing_session_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | ApiErrorResponse | None:
+    """Set all-at-once signing order
+
+     Sets parallel signing: all participants receive invitations at once and sign in any order.
+    This is the default; use it only to switch back from one-by-one. Only while the session is a Draft.
+
+    Args:
+        signing_session_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ApiErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            signing_session_id=signing_session_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,239 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_error_response import ApiErrorResponse
+from ...models.update_draft_participant_request import UpdateDraftParticipantRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    signing_session_id: UUID,
+    participant_id: UUID,
+    *,
+    body: UpdateDraftParticipantRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/signingSessionDrafts/{signing_session_id}/participants/{participant_id}".format(
+            signing_session_id=quote(str(signing_session_id), safe=""),
+            participant_id=quote(str(participant_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ApiErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ApiErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ApiErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ApiErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ApiErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ApiErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ApiErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ApiErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ApiErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    signing_session_id: UUID,
+    participant_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateDraftParticipantRequest,
+) -> Response[Any | ApiErrorResponse]:
+    """Update draft participant
+
+     Replaces all information of an existing participant in the draft (names, contact details,
+    delivery methods, language). Same email/phone rules as Add participant.
+
+    Args:
+        signing_session_id (UUID):
+        participant_id (UUID):
+        body (UpdateDraftParticipantRequest): Complete updated participant information (replaces
+            the previous values).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ApiErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        signing_session_id=signing_session_id,
+        participant_id=participant_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    signing_session_id: UUID,
+    participant_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateDraftParticipantRequest,
+) -> Any | ApiErrorResponse | None:
+    """Update draft participant
+
+     Replaces all information of an existing participant in the draft (names, contact details,
+    delivery methods, language). Same email/phone rules as Add participant.
+
+    Args:
+        signing_session_id (UUID):
+        participant_id (UUID):
+        body (UpdateDraftParticipantRequest): Complete updated participant information (replaces
+            the previous values).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ApiErrorResponse
+    """
+
+    return sync_detailed(
+        signing_session_id=signing_session_id,
+        participant_id=participant_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    signing_session_id: UUID,
+    participant_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateDraftParticipantRequest,
+) -> Response[Any | ApiErrorResponse]:
+    """Update draft participant
+
+     Replaces all information of an existing participant in the draft (names, contact details,
+    delivery methods, language). Same email/phone rules as Add participant.
+
+    Args:
+        signing_session_id (UUID):
+        participant_id (UUID):
+        body (UpdateDraftParticipantRequest): Complete updated participant information (replaces
+            the previous values).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ApiErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        signing_session_id=signing_session_id,
+        participant_id=participant_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    signing_session_id: UUID,
+    participant_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateDraftParticipantRequest,
+) -> Any | ApiErrorResponse | None:
+    """Update draft participant
+
+     Replaces all information of an existing participant in the draft (names, contact details,
+    delivery methods, language). Same email/phone rules as Add participant.
+
+    Args:
+        signing_session_id (UUID):
+        participant_id (UUID):
+        body (UpdateDraftParticipantRequest): Complete updated participant information (replaces
+            the previous values).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ApiErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            signing_session_id=signing_session_id,
+            participant_id=participant_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Regenerates the `easyink_client/` package from openapi/easyink.yaml.
+#
+# Usage:
+#   scripts/regenerate.sh           regenerate easyink_client/ in place
+#   scripts/regenerate.sh --check   generate into a temporary folder and compare it with the
+#                                   committed easyink_client/; prints the diff and exits 1 when
+#                                   they differ, exits 0 when they are identical
+#
+# The generator and the formatter it runs are pinned below and installed into a cached virtual
+# environment `.cache/regen-venv-<hash>` (the hash covers the pins and the Python minor version),
+# so whatever else is installed on the machine never affects the output. openapi-python-client
+# 0.29.1 needs Python 3.11 or newer to run (the package it generates supports 3.10): the first of
+# `python3`, `python3.13`, `python3.12`, `python3.11` on PATH that is 3.11+ is used, or REGEN_PYTHON.
+#
+# Inputs: openapi/easyink.yaml, generator-config.yml, scripts/templates/ (template overrides).
+set -euo pipefail
+
+# Exact versions of the generator and of everything it imports, so two machines produce the same
+# bytes. REQUIREMENTS are installed; CONSTRAINTS pin their dependencies.
+REQUIREMENTS='openapi-python-client==0.29.1
+ruff==0.17.6'
+CONSTRAINTS='annotated-doc==0.0.7
+annotated-types==0.8.0
+anyio==4.16.0
+attrs==26.1.0
+certifi==2026.10.19.post1
+h11==0.16.0
+httpcore==1.0.9
+httpx==0.28.1
+idna==3.20
+Jinja2==3.1.6
+markdown-it-py==4.3.0
+MarkupSafe==3.0.4
+mdurl==0.1.2
+pydantic==2.14.4
+pydantic_core==2.50.5
+Pygments==2.21.0
+rich==15.0.0
+ruamel.yaml==0.19.1
+shellingham==1.5.4
+typer==0.27.3
+typing-inspection==0.4.5
+typing_extensions==4.16.0'
+GENERATOR_VERSION='0.29.1'
+RUFF_VERSION='0.17.6'
+
+PACKAGE='easyink_client'
+SPEC='openapi/easyink.yaml'
+CONFIG='generator-config.yml'
+TEMPLATES='scripts/templates'
+
+usage() {
+    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+mode='write'
+case "${1:-}" in
+    '') ;;
+    --check) mode='check' ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+esac
+if [[ $# -gt 1 ]]; then
+    usage >&2
+    exit 2
+fi
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$repo_root"
+
+for input in "$SPEC" "$CONFIG" "$TEMPLATES"; do
+    if [[ ! -e "$input" ]]; then
+        echo "regenerate: missing input $input" >&2
+        exit 2
+    fi
+done
+
+# Only the pinned environment may influence the tools.
+unset PYTHONPATH PYTHONHOME PYTHONSTARTUP VIRTUAL_ENV
+export PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1 PYTHONHASHSEED=0 PYTHONIOENCODING=utf-8
+export LC_ALL=C.UTF-8 LANG=C.UTF-8 TZ=UTC
+export SOURCE_DATE_EPOCH=0 NO_COLOR=1 TERM=dumb COLUMNS=120
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+# Prints the Python minor version of interpreter $1 when it runs and is 3.11 or newer.
+python_version_of() {
+    "$1" -c 'import sys; v = sys.version_info[:2]; sys.exit(v < (3, 11) or print("%d.%d" % v))' \
+        2>/dev/null
+}
+
+python=''
+py_version=''
+if [[ -n "${REGEN_PYTHON:-}" ]]; then
+    if ! py_version="$(python_version_of "$REGEN_PYTHON")"; then
+        echo "regenerate: REGEN_PYTHON=$REGEN_PYTHON is not a working Python 3.11+" >&2
+        exit 2
+    fi
+    python="$REGEN_PYTHON"
+else
+    for candidate in python3 python3.13 python3.12 python3.11; do
+        if py_version="$(python_version_of "$candidate")"; then
+            python="$candidate"
+            break
+        fi
+    done
+    if [[ -z "$python" ]]; then
+        echo "regenerate: openapi-python-client $GENERATOR_VERSION needs Python 3.11 or newer;" \
+            "none found on PATH (set REGEN_PYTHON)" >&2
+        exit 2
+    fi
+fi
+
+pin_hash="$(printf 'python %s\n%s\n%s\n' "$py_version" "$REQUIREMENTS" "$CONSTRAINTS" \
+    | "$python" -c 'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])')"
+venv=".cache/regen-venv-$pin_hash"
+mkdir -p .cache
+
+# True when the cached environment exists and reports exactly the pinned versions.
+venv_is_valid() {
+    [[ -f "$venv/.complete" && -x "$venv/bin/python" && -x "$venv/bin/ruff" ]] || return 1
+    [[ "$("$venv/bin/ruff" --version 2>/dev/null)" == "ruff $RUFF_VERSION" ]] || return 1
+    [[ "$("$venv/bin/python" -c \
+        'import importlib.metadata as m; print(m.version("openapi-python-client"))' \
+        2>/dev/null)" == "$GENERATOR_VERSION" ]] || return 1
+}
+
+build_venv() {
+    echo "regenerate: creating $venv (openapi-python-client $GENERATOR_VERSION, ruff $RUFF_VERSION)" >&2
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+    local log=".cache/regen-venv-$pin_hash.log"
+    if ! "$venv/bin/python" -m pip install --no-input --disable-pip-version-check \
+        -r <(printf '%s\n' "$REQUIREMENTS") -c <(printf '%s\n' "$CONSTRAINTS") >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "regenerate: installing the pinned tools failed" >&2
+        exit 2
+    fi
+    rm -f "$log"
+    touch "$venv/.complete"
+}
+
+# Serialise venv creation between concurrent runs (e.g. a test and a manual run).
+if command -v flock >/dev/null 2>&1; then
+    exec 9>".cache/regen-venv.lock"
+    flock 9
+fi
+if ! venv_is_valid; then
+    build_venv
+    if ! venv_is_valid; then
+        echo "regenerate: $venv does not provide the pinned versions" >&2
+        exit 2
+    fi
+fi
+if command -v flock >/dev/null 2>&1; then
+    exec 9>&-
+fi
+
+# The generator's post_hooks call `ruff` through PATH: the pinned one must come first.
+export PATH="$repo_root/$venv/bin:$PATH"
+
+# Work inside .cache/ so that the final rename stays on one file system.
+work="$(mktemp -d "$repo_root/.cache/regen-work.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+out="$work/$PACKAGE"
+
+if ! "$venv/bin/openapi-python-client" generate \
+    --path "$SPEC" \
+    --config "$CONFIG" \
+    --custom-template-path "$TEMPLATES" \
+    --meta none \
+    --file-encoding utf-8 \
+    --output-path "$out" >"$work/generate.log" 2>&1; then
+    cat "$work/generate.log" >&2
+    echo "regenerate: openapi-python-client failed" >&2
+    exit 2
+fi
+# Show the generator's warnings (a clean run prints only its "Generating <folder>" line).
+if grep -qv '^Generating ' "$work/generate.log"; then
+    cat "$work/generate.log" >&2
+fi
+
+# `--meta none` writes no PEP 561 marker; the package ships typed code.
+printf '# Marker file for PEP 561\n' >"$out/py.typed"
+# Nothing but sources belongs in the package.
+find "$out" \( -name '__pycache__' -o -name '.ruff_cache' \) -prune -exec rm -rf {} +
+
+if [[ "$mode" == 'check' ]]; then
+    if [[ ! -d "$PACKAGE" ]]; then
+        echo "regenerate: $PACKAGE/ does not exist; run scripts/regenerate.sh" >&2
+        exit 1
+    fi
+    # Compare from inside $work so the diff names both trees by short relative paths.
+    ln -s "$repo_root/$PACKAGE" "$work/committed"
+    mv "$out" "$work/generated"
+    status=0
+    (cd "$work" && diff -ru -x '__pycache__' -x '*.pyc' committed/ generated/) || status=$?
+    if [[ $status -eq 0 ]]; then
+        echo "regenerate: $PACKAGE/ is up to date" >&2
+        exit 0
+    fi
+    if [[ $status -eq 1 ]]; then
+        echo "regenerate: $PACKAGE/ differs from the generated code; run scripts/regenerate.sh" >&2
+        exit 1
+    fi
+    exit 2
+fi
+
+# Swap the new package in with two renames on the same file system.
+if [[ -e "$PACKAGE" ]]; then
+    mv "$PACKAGE" "$work/previous"
+fi
+mv "$out" "$PACKAGE"
+echo "regenerate: wrote $PACKAGE/ from $SPEC" >&2

@@ -1,0 +1,162 @@
+"""The committed easyink_client package matches what scripts/regenerate.sh generates."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import os
+import pkgutil
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+import easyink_client
+import easyink_client.api
+
+_REPO = Path(__file__).resolve().parents[1]
+_SCRIPT = _REPO / "scripts" / "regenerate.sh"
+_SPEC = _REPO / "openapi" / "easyink.yaml"
+_PACKAGE = "easyink_client"
+_HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+_VARIANTS = ("sync", "sync_detailed", "asyncio", "asyncio_detailed")
+# Creating the pinned tool environment from nothing downloads packages; later runs reuse it.
+_SCRIPT_TIMEOUT = 600
+
+
+def _snake_case(name: str) -> str:
+    """`createDraft` -> `create_draft`, `SigningSessionDrafts` -> `signing_session_drafts`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _spec_operation_modules() -> set[str]:
+    """`<tag>.<operation>` module names the generator makes from openapi/easyink.yaml."""
+    spec = yaml.safe_load(_SPEC.read_text(encoding="utf-8"))
+    modules: set[str] = set()
+    for path_item in spec["paths"].values():
+        for method, operation in path_item.items():
+            if method in _HTTP_METHODS:
+                tag = _snake_case(operation["tags"][0])
+                modules.add(f"{tag}.{_snake_case(operation['operationId'])}")
+    return modules
+
+
+def _generated_operation_modules() -> dict[str, ModuleType]:
+    """Every operation module under easyink_client.api, keyed `<tag>.<operation>`."""
+    modules: dict[str, ModuleType] = {}
+    prefix = easyink_client.api.__name__ + "."
+    for info in pkgutil.walk_packages(easyink_client.api.__path__, prefix):
+        if not info.ispkg:
+            modules[info.name.removeprefix(prefix)] = importlib.import_module(info.name)
+    return modules
+
+
+def test_every_operation_has_sync_and_async_variants() -> None:
+    modules = _generated_operation_modules()
+
+    assert modules
+    for name, module in modules.items():
+        for variant in _VARIANTS:
+            function = getattr(module, variant, None)
+            assert callable(function), f"{name} has no {variant}()"
+            is_async = variant.startswith("asyncio")
+            assert inspect.iscoroutinefunction(function) is is_async, f"{name}.{variant}"
+
+
+def test_generated_operations_match_the_spec() -> None:
+    assert set(_generated_operation_modules()) == _spec_operation_modules()
+
+
+def test_package_is_marked_typed() -> None:
+    assert (_REPO / _PACKAGE / "py.typed").is_file()
+
+
+def _regen_python() -> str | None:
+    """A Python 3.11+ that can create virtual environments, as regenerate.sh looks for it."""
+    candidates = [os.environ["REGEN_PYTHON"]] if os.environ.get("REGEN_PYTHON") else []
+    candidates += ["python3", "python3.13", "python3.12", "python3.11"]
+    probe = "import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))"
+    for candidate in candidates:
+        if shutil.which(candidate) is None:
+            continue
+        result = subprocess.run([candidate, "-c", probe], capture_output=True, check=False)
+        if result.returncode == 0:
+            return candidate
+    return None
+
+
+def _run_script(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `<repo>/scripts/regenerate.sh ARGS` and capture its output."""
+    python = _regen_python()
+    if python is None:
+        pytest.skip("regenerate.sh needs a Python 3.11+ with venv and ensurepip; none on PATH")
+    return subprocess.run(
+        ["bash", str(repo / "scripts" / "regenerate.sh"), *args],
+        cwd=repo,
+        env={**os.environ, "REGEN_PYTHON": python},
+        capture_output=True,
+        text=True,
+        timeout=_SCRIPT_TIMEOUT,
+        check=False,
+    )
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file below `root` (bytecode caches excluded), keyed by relative path."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def _copy_inputs(destination: Path) -> None:
+    """Copy what regenerate.sh reads (and the committed package) to another folder."""
+    shutil.copytree(_REPO / "openapi", destination / "openapi")
+    shutil.copytree(_REPO / "scripts", destination / "scripts")
+    shutil.copy2(_REPO / "generator-config.yml", destination / "generator-config.yml")
+    shutil.copytree(
+        _REPO / _PACKAGE, destination / _PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    # Share the cached tool environment instead of installing it a second time.
+    (_REPO / ".cache").mkdir(exist_ok=True)
+    (destination / ".cache").symlink_to(_REPO / ".cache", target_is_directory=True)
+
+
+@pytest.mark.slow
+def test_committed_client_is_up_to_date() -> None:
+    result = _run_script(_REPO, "--check")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_generation_is_byte_identical_in_another_folder(tmp_path: Path) -> None:
+    copy = tmp_path / "elsewhere" / "repo"
+    copy.mkdir(parents=True)
+    _copy_inputs(copy)
+    shutil.rmtree(copy / _PACKAGE)
+
+    result = _run_script(copy)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _tree_digest(copy / _PACKAGE) == _tree_digest(_REPO / _PACKAGE)
+
+
+@pytest.mark.slow
+def test_check_reports_a_stale_client(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    stale = tmp_path / _PACKAGE / "types.py"
+    stale.write_text(stale.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
+
+    result = _run_script(tmp_path, "--check")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "+# edited by hand" not in result.stdout
+    assert "-# edited by hand" in result.stdout
+    assert "types.py" in result.stdout
