@@ -1,0 +1,81 @@
+"""``python -m easyink_sandbox``: run the sandbox under uvicorn until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from ._config import FaultConfig, SandboxConfig
+from ._server import _server, _url, _wait_started
+from .app import create_app
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m easyink_sandbox", description="Run the local EasyInk sandbox server."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 lets the OS choose")
+    parser.add_argument("--processing-delay", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument("--token-ttl", type=float, default=3600.0, metavar="SECONDS")
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--jitter-ms", type=float, default=0.0)
+    parser.add_argument("--fail-rate", type=float, default=0.0)
+    parser.add_argument("--rate-limit-rate", type=float, default=0.0)
+    parser.add_argument("--drop-rate", type=float, default=0.0)
+    parser.add_argument("--fault-after-processing", action="store_true")
+    parser.add_argument("--retry-after", type=float, default=1.0, metavar="SECONDS")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--validate-responses", action="store_true")
+    parser.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> SandboxConfig:
+    """The :class:`SandboxConfig` the command-line flags describe."""
+    faults = FaultConfig(
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        fail_rate=args.fail_rate,
+        rate_limit_rate=args.rate_limit_rate,
+        drop_rate=args.drop_rate,
+        fault_after_processing=args.fault_after_processing,
+        seed=args.seed,
+        retry_after=args.retry_after,
+    )
+    return SandboxConfig(
+        processing_delay=args.processing_delay,
+        token_ttl=args.token_ttl,
+        validate_responses=args.validate_responses,
+        faults=faults,
+    )
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    app = create_app(config_from_args(args))
+    server = _server(app, args.host, args.port, args.log_level)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    task = asyncio.create_task(server.serve())
+    await _wait_started(server, task)
+    print(f"EasyInk sandbox listening on {_url(server, args.host)}", flush=True)
+    await task
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    asyncio.run(_serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""The Starlette application and :class:`Sandbox`, the handle on its state, faults and log."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from . import _drafts, _portal, _sessions
+from ._auth import AuthService
+from ._call import Call, Handler
+from ._config import FaultConfig, SandboxConfig
+from ._errors import ApiError, error_response
+from ._faults import ConnectionDropped, FaultLayer, Receive, RequestRecord, Scope, Send
+from ._spec import CompiledSpec, Operation, load_spec
+from ._store import SessionStore
+
+logger = logging.getLogger("easyink_sandbox")
+
+HANDLERS: dict[str, Handler] = {**_drafts.HANDLERS, **_sessions.HANDLERS}
+
+
+class Sandbox:
+    """State, configuration, faults and request log of one sandbox app."""
+
+    def __init__(self, config: SandboxConfig, spec: CompiledSpec) -> None:
+        self.config = config
+        self.spec = spec
+        self._offset = 0.0
+        self.store = SessionStore(config, self.clock)
+        self.auth = AuthService(config, self.clock)
+        self.request_log: list[RequestRecord] = []
+        self.response_violations: list[str] = []
+        self.rng = random.Random(config.faults.seed)
+
+    # -- clock ------------------------------------------------------------------------------
+
+    def clock(self) -> float:
+        """Seconds since the epoch on the sandbox clock (wall clock plus :meth:`advance_time`)."""
+        return time.time() + self._offset
+
+    def advance_time(self, seconds: float) -> None:
+        """Move the sandbox clock forward (expire tokens and codes, finish processing)."""
+        self._offset += seconds
+
+    # -- faults and log ---------------------------------------------------------------------
+
+    @property
+    def faults(self) -> FaultConfig:
+        """The live fault settings (mutate them, or assign a new :class:`FaultConfig`)."""
+        return self.config.faults
+
+    @faults.setter
+    def faults(self, value: FaultConfig) -> None:
+        self.config.faults = value
+        self.rng = random.Random(value.seed)
+
+    def reseed(self, seed: int | None = None) -> None:
+        """Restart the fault random sequence (from ``faults.seed`` when ``seed`` is None)."""
+        self.rng = random.Random(self.config.faults.seed if seed is None else seed)
+
+    def reset_log(self) -> None:
+        """Forget the requests received so far."""
+        self.request_log.clear()
+
+    # -- tokens and controls ----------------------------------------------------------------
+
+    def issue_token(self, user: str | None = None) -> str:
+        """A valid access token for ``user`` (default user when None), without the OAuth dance."""
+        return self.auth.issue_token(user or self.config.default_user)
+
+    def _owner(self, session_id: str) -> str:
+        session = self.store.sessions.get(session_id)
+        if session is None:
+            raise KeyError(f"no signing session {session_id}")
+        return session.owner
+
+    def add_large_document(
+        self, session_id: str, size_bytes: int, title: str = "Large document"
+    ) -> str:
+        """Add a generated PDF of exactly ``size_bytes`` to a session; its document id.
+
+        The bytes are generated on demand while streaming (constant memory); the document is
+        ready at once and downloadable through the draft and session document operations.
+        """
+        self._owner(session_id)
+        return self.store.add_large_document(session_id, size_bytes, title).id
+
+    def add_large_signed_document(
+        self, session_id: str, participant_id: str, size_bytes: int
+    ) -> str:
+        """Add a ready generated signed PDF of ``size_bytes`` for a participant; its id."""
+        self._owner(session_id)
+        return self.store.add_large_signed_document(session_id, participant_id, size_bytes).id
+
+    def set_policy(
+        self,
+        session_id: str,
+        *,
+        void_disabled: bool | None = None,
+        copy_disabled: bool | None = None,
+    ) -> None:
+        """Set the organization policy flags ``isVoidDisabled`` / ``isSessionCopyDisabled``."""
+        session = self.store.sessions[session_id]
+        if void_disabled is not None:
+            session.is_void_disabled = void_disabled
+        if copy_disabled is not None:
+            session.is_session_copy_disabled = copy_disabled
+
+    def open_link(self, session_id: str, participant_id: str) -> None:
+        """The participant opens their signing link."""
+        self.store.open_link(self._owner(session_id), session_id, participant_id)
+
+    def sign(self, session_id: str, participant_id: str) -> None:
+        """The participant signs (as in the signing portal)."""
+        self.store.sign(self._owner(session_id), session_id, participant_id)
+
+    def decline(self, session_id: str, participant_id: str) -> None:
+        """The participant declines to sign."""
+        self.store.decline(self._owner(session_id), session_id, participant_id)
+
+    def expire(self, session_id: str) -> None:
+        """Expire a session."""
+        self.store.expire(self._owner(session_id), session_id)
+
+
+class SandboxApp(Starlette):
+    """Starlette app whose outermost layer is the sandbox's fault/log layer."""
+
+    sandbox: Sandbox
+    _fault_layer: FaultLayer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await self._fault_layer(scope, receive, send, super().__call__)
+
+
+def _guard(
+    sandbox: Sandbox, func: Callable[[Request], Awaitable[Response]]
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await func(request)
+        except ApiError as exc:
+            return exc.to_response()
+        except ConnectionDropped:
+            raise
+        except Exception:
+            logger.exception(
+                "unhandled error while serving %s %s", request.method, request.url.path
+            )
+            return error_response(500, "InternalServerError", "An unexpected error occurred")
+
+    return endpoint
+
+
+def _api_endpoint(
+    sandbox: Sandbox, operations: dict[str, Operation]
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        method = request.method.lower()
+        operation = operations.get(method) or (operations.get("get") if method == "head" else None)
+        if operation is None:
+            allowed = ", ".join(sorted(m.upper() for m in operations))
+            return error_response(
+                405,
+                "MethodNotAllowed",
+                f"Method {request.method} is not allowed here",
+                headers={"Allow": allowed},
+            )
+        try:
+            user = sandbox.auth.authenticate(request.headers.get("authorization"))
+            parsed = await operation.parse(request)
+            call = Call(
+                store=sandbox.store, user=user, request=request, operation=operation, parsed=parsed
+            )
+            response = HANDLERS[operation.operation_id](call)
+        except ApiError as exc:
+            response = exc.to_response()
+        except ConnectionDropped:
+            raise
+        except Exception:
+            logger.exception("unhandled error in %s", operation.operation_id)
+            response = error_response(500, "InternalServerError", "An unexpected error occurred")
+        if sandbox.config.validate_responses:
+            response = _checked(sandbox, operation, response)
+        return response
+
+    return endpoint
+
+
+def _checked(sandbox: Sandbox, operation: Operation, response: Response) -> Response:
+    headers = {k: v for k, v in response.headers.items()}
+    body = getattr(response, "body", None)
+    violations = operation.check_response(
+        response.status_code, headers, body if isinstance(body, bytes) else None
+    )
+    if not violations:
+        return response
+    text = f"{operation.operation_id} answered {response.status_code}: " + "; ".join(violations)
+    sandbox.response_violations.append(text)
+    logger.error("response breaks the OpenAPI document: %s", text)
+    return error_response(500, "InternalServerError", "The response broke the OpenAPI document")
+
+
+def _route_key(path: str) -> tuple[tuple[int, str], ...]:
+    return tuple((1 if part.startswith("{") else 0, part) for part in path.split("/"))
+
+
+def _routes(sandbox: Sandbox) -> list[BaseRoute]:
+    by_path: dict[str, dict[str, Operation]] = {}
+    for operation in sandbox.spec.operations.values():
+        if operation.operation_id not in HANDLERS:
+            raise RuntimeError(f"no sandbox handler for operation {operation.operation_id}")
+        by_path.setdefault(operation.path, {})[operation.method] = operation
+    missing = set(HANDLERS) - set(sandbox.spec.operations)
+    if missing:
+        raise RuntimeError(f"operations missing from the OpenAPI document: {sorted(missing)}")
+    routes: list[BaseRoute] = []
+    for path in sorted(by_path, key=_route_key):
+        methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+        routes.append(Route(path, _api_endpoint(sandbox, by_path[path]), methods=methods))
+    routes.append(
+        Route("/connect/authorize", _guard(sandbox, sandbox.auth.authorize), methods=["GET"])
+    )
+    routes.append(Route("/connect/token", _guard(sandbox, sandbox.auth.token), methods=["POST"]))
+    for path, method, func in _portal.routes(sandbox):
+        routes.append(Route(path, _guard(sandbox, func), methods=[method]))
+    return routes
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 404)
+    if status == 405:
+        return error_response(
+            405, "MethodNotAllowed", f"Method {request.method} is not allowed here"
+        )
+    return error_response(404, "NotFound", f"No route matches {request.method} {request.url.path}")
+
+
+def create_app(config: SandboxConfig | None = None, *, spec_file: str | None = None) -> SandboxApp:
+    """A new sandbox app with empty state; ``app.state.sandbox`` is its :class:`Sandbox`."""
+    config = config if config is not None else SandboxConfig()
+    sandbox = Sandbox(config, load_spec(spec_file))
+    app = SandboxApp(routes=_routes(sandbox), exception_handlers={404: _not_found, 405: _not_found})
+    app.sandbox = sandbox
+    app.state.sandbox = sandbox
+    app._fault_layer = FaultLayer(lambda: sandbox.faults, lambda: sandbox.rng, sandbox.request_log)
+    return app

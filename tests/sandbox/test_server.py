@@ -1,0 +1,164 @@
+"""The sandbox over a real uvicorn server on 127.0.0.1 (OS-chosen port) and as a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from easyink_sandbox import (
+    FaultConfig,
+    SandboxConfig,
+    SandboxThread,
+    pkce_challenge,
+    run_server,
+    simple_pdf,
+)
+
+pytestmark = pytest.mark.integration
+
+REDIRECT = "http://127.0.0.1/callback"
+
+
+async def full_cycle(base_url: str) -> bytes:
+    """OAuth, then create, upload, add participant and field, convert, start, sign, download."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as c:
+        verifier = secrets.token_urlsafe(48)
+        r = await c.get(
+            "/connect/authorize",
+            params={
+                "response_type": "code",
+                "client_id": "easyink-sandbox",
+                "scope": "openid hermes_api hermes_idp profile",
+                "redirect_uri": REDIRECT,
+                "code_challenge": pkce_challenge(verifier),
+                "code_challenge_method": "S256",
+                "state": "s",
+            },
+        )
+        code = parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
+        r = await c.post(
+            "/connect/token",
+            data={
+                "grant_type": "authorization_code",
+                "client_id": "easyink-sandbox",
+                "client_secret": "sandbox-secret",
+                "code": code,
+                "redirect_uri": REDIRECT,
+                "code_verifier": verifier,
+            },
+        )
+        c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        sid = (await c.post("/api/signingSessionDrafts", json={"subject": "Cycle"})).json()
+        files = {"fileContent": ("c.pdf", simple_pdf(["Contract"]), "application/pdf")}
+        did = (await c.post(f"/api/signingSessionDrafts/{sid}/documents", files=files)).json()
+        person = {
+            "firstName": "Ada",
+            "lastName": "Lovelace",
+            "email": "ada@example.com",
+            "deliveryMethods": ["Email"],
+        }
+        pid = (await c.post(f"/api/signingSessionDrafts/{sid}/participants", json=person)).json()
+        field = {
+            "type": "Signature",
+            "placement": {"page": 1, "positionX": 72, "positionY": 72, "sizeX": 200, "sizeY": 40},
+            "options": {"isRequired": True, "forType": "Signature"},
+        }
+        r = await c.post(
+            f"/api/signingSessionDrafts/{sid}/signatureFields",
+            json={"participantId": pid, "documentId": did, "field": field},
+        )
+        assert r.status_code == 200, r.text
+        assert (await c.post(f"/api/signingSessionDrafts/{sid}/convert")).status_code == 200
+        assert (await c.post(f"/api/signingSessions/{sid}/start")).status_code == 200
+        r = await c.post(f"/sandbox/signingSessions/{sid}/participants/{pid}/sign")
+        assert r.json()["sessionStatus"] == "Finished"
+        view = (await c.get(f"/api/signingSessions/{sid}")).json()
+        signed = view["signedDocuments"][0]["signedDocumentId"]
+        r = await c.get(f"/api/signingSessions/{sid}/signedDocuments/{signed}")
+        assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+        r = await c.get(f"/api/signingSessions/{sid}/allInOneDocument")
+        assert r.status_code == 200
+        return r.content
+
+
+async def test_lifecycle_over_uvicorn() -> None:
+    async with run_server(SandboxConfig(validate_responses=True)) as server:
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", server.url)
+        pdf = await full_cycle(server.url)
+        assert b"%PDF-" in pdf[:10]
+        assert server.sandbox.response_violations == []
+
+
+async def test_faults_over_uvicorn() -> None:
+    async with run_server() as server, httpx.AsyncClient(base_url=server.url) as c:
+        sandbox = server.sandbox
+        c.headers["Authorization"] = f"Bearer {sandbox.issue_token()}"
+        sandbox.faults = FaultConfig(drop_rate=1.0, seed=3)
+        with pytest.raises(httpx.RemoteProtocolError):
+            await c.get("/api/signingSessions")
+        sandbox.faults = FaultConfig(rate_limit_rate=1.0)
+        r = await c.get("/api/signingSessions")
+        assert r.status_code == 429 and r.headers["retry-after"] == "1"
+        sandbox.faults = FaultConfig(fail_rate=1.0, fail_statuses=(503,))
+        assert (await c.get("/api/signingSessions")).status_code == 503
+        sandbox.faults = FaultConfig()
+        sid = (await c.post("/api/signingSessionDrafts", json={})).json()
+        size = 2_000_000
+        did = sandbox.add_large_document(sid, size)
+        sandbox.faults.drop_body_after_bytes = 700_000
+        received = bytearray()
+        url = f"/api/signingSessions/{sid}/documents/{did}"
+        with pytest.raises(httpx.RemoteProtocolError):
+            async with c.stream("GET", url) as r:
+                etag = r.headers["etag"]
+                async for chunk in r.aiter_bytes():
+                    received += chunk
+        assert len(received) == 700_000
+        r = await c.get(url, headers={"Range": f"bytes={len(received)}-", "If-Range": etag})
+        assert r.status_code == 206
+        received += r.content
+        whole = await c.get(url)
+        assert bytes(received) == whole.content and len(whole.content) == size
+        faults = [(record.status, record.fault) for record in sandbox.request_log]
+        assert (None, "drop") in faults and (200, "drop_body") in faults
+
+
+def test_sandbox_thread() -> None:
+    with SandboxThread() as thread:
+        r = httpx.get(
+            f"{thread.url}/api/signingSessions/statistics",
+            headers={"Authorization": f"Bearer {thread.sandbox.issue_token()}"},
+        )
+        assert r.status_code == 200
+
+
+def test_cli_subprocess() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "easyink_sandbox", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"EasyInk sandbox listening on (http://127\.0\.0\.1:\d+)", line)
+        assert match, line
+        asyncio.run(full_cycle(match.group(1)))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
