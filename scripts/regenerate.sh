@@ -14,12 +14,15 @@
 # `python3`, `python3.13`, `python3.12`, `python3.11` on PATH that is 3.11+ is used, or REGEN_PYTHON.
 #
 # Inputs: openapi/easyink.yaml, generator-config.yml, scripts/templates/ (template overrides).
+# Also derived from the spec, and checked the same way: easyink_ext/_request_schemas.json, the
+# request-side schemas that easyink_ext validates input against before sending anything.
 set -euo pipefail
 
 # Exact versions of the generator and of everything it imports, so two machines produce the same
 # bytes. REQUIREMENTS are installed; CONSTRAINTS pin their dependencies.
 REQUIREMENTS='openapi-python-client==0.29.1
-ruff==0.17.6'
+ruff==0.17.6
+PyYAML==6.0.3'
 CONSTRAINTS='annotated-doc==0.0.7
 annotated-types==0.8.0
 anyio==4.16.0
@@ -49,6 +52,8 @@ PACKAGE='easyink_client'
 SPEC='openapi/easyink.yaml'
 CONFIG='generator-config.yml'
 TEMPLATES='scripts/templates'
+# Run as a file (not `-m`): it needs only the standard library and PyYAML, not easyink_ext's deps.
+EXTRACT='easyink_ext/_spec_extract.py'
 
 usage() {
     sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -195,6 +200,9 @@ if [[ "$mode" == 'check' ]]; then
     mv "$out" "$work/generated"
     status=0
     (cd "$work" && diff -ru -x '__pycache__' -x '*.pyc' committed/ generated/) || status=$?
+    if [[ $status -le 1 ]] && ! "$venv/bin/python" "$EXTRACT" --check; then
+        status=1
+    fi
     if [[ $status -eq 0 ]]; then
         echo "regenerate: $PACKAGE/ is up to date" >&2
         exit 0
@@ -212,3 +220,5 @@ if [[ -e "$PACKAGE" ]]; then
 fi
 mv "$out" "$PACKAGE"
 echo "regenerate: wrote $PACKAGE/ from $SPEC" >&2
+"$venv/bin/python" "$EXTRACT"
+echo "regenerate: wrote easyink_ext/_request_schemas.json from $SPEC" >&2

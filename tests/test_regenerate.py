@@ -120,6 +120,9 @@ def _copy_inputs(destination: Path) -> None:
     shutil.copytree(_REPO / "openapi", destination / "openapi")
     shutil.copytree(_REPO / "scripts", destination / "scripts")
     shutil.copy2(_REPO / "generator-config.yml", destination / "generator-config.yml")
+    (destination / "easyink_ext").mkdir()
+    for name in ("_spec_extract.py", "_request_schemas.json"):
+        shutil.copy2(_REPO / "easyink_ext" / name, destination / "easyink_ext" / name)
     shutil.copytree(
         _REPO / _PACKAGE, destination / _PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
     )
@@ -141,11 +144,14 @@ def test_generation_is_byte_identical_in_another_folder(tmp_path: Path) -> None:
     copy.mkdir(parents=True)
     _copy_inputs(copy)
     shutil.rmtree(copy / _PACKAGE)
+    (copy / "easyink_ext" / "_request_schemas.json").unlink()
 
     result = _run_script(copy)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert _tree_digest(copy / _PACKAGE) == _tree_digest(_REPO / _PACKAGE)
+    schemas = Path("easyink_ext") / "_request_schemas.json"
+    assert (copy / schemas).read_bytes() == (_REPO / schemas).read_bytes()
 
 
 @pytest.mark.slow

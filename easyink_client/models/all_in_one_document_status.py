@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class AllInOneDocumentStatus(StrEnum):
+class AllInOneDocumentStatus(str, Enum):
     FAILED = "Failed"
     NOTAVAILABLE = "NotAvailable"
     PROCESSING = "Processing"

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class DeliveryMethod(StrEnum):
+class DeliveryMethod(str, Enum):
     EMAIL = "Email"
     SMS = "Sms"
 

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class DocumentProcessingStatus(StrEnum):
+class DocumentProcessingStatus(str, Enum):
     PROCESSING = "Processing"
     PROCESSINGFAILED = "ProcessingFailed"
     PROCESSINGREADY = "ProcessingReady"

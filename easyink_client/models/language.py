@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class Language(StrEnum):
+class Language(str, Enum):
     ENGLISH = "English"
     SPANISH = "Spanish"
 

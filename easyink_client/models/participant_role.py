@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class ParticipantRole(StrEnum):
+class ParticipantRole(str, Enum):
     INITIATOR = "Initiator"
     SIGNER = "Signer"
 

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class ParticipantStatus(StrEnum):
+class ParticipantStatus(str, Enum):
     DECLINED = "Declined"
     OPENED = "Opened"
     PENDING = "Pending"

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class SearchStatus(StrEnum):
+class SearchStatus(str, Enum):
     DECLINED = "Declined"
     DRAFT = "Draft"
     EXPIRED = "Expired"

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class SessionStatus(StrEnum):
+class SessionStatus(str, Enum):
     DECLINED = "Declined"
     DRAFT = "Draft"
     EXPIRED = "Expired"

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class SignatureFieldType(StrEnum):
+class SignatureFieldType(str, Enum):
     DATE = "Date"
     INITIALS = "Initials"
     NAME = "Name"

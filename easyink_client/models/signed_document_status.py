@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class SignedDocumentStatus(StrEnum):
+class SignedDocumentStatus(str, Enum):
     FAILED = "Failed"
     PROCESSING = "Processing"
     READY = "Ready"

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class SigningOrderType(StrEnum):
+class SigningOrderType(str, Enum):
     ALLATONCE = "AllAtOnce"
     ONEBYONE = "OneByOne"
 

@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class SortableProperty(StrEnum):
+class SortableProperty(str, Enum):
     CREATED = "created"
     STATUS = "status"
     SUBJECT = "subject"

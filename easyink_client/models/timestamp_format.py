@@ -1,7 +1,7 @@
-from enum import StrEnum
+from enum import Enum
 
 
-class TimestampFormat(StrEnum):
+class TimestampFormat(str, Enum):
     SPANISH = "Spanish"
     USA = "Usa"
 

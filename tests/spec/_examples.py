@@ -54,30 +54,34 @@ def _media_examples(where: str, media: dict[str, Any]) -> Iterator[tuple[str, An
 
 def iter_examples(spec: dict[str, Any]) -> Iterator[Example]:
     """Yield every example in the document: bodies, parameters, headers and schema-level ones."""
-    for path, item in spec["paths"].items():
+    for item in spec["paths"].values():
         common = item.get("parameters", [])
         for method in HTTP_METHODS:
             op = item.get(method)
             if op is None:
                 continue
             op_id = op["operationId"]
-            for param in [*common, *op.get("parameters", [])]:
-                param = _deref(spec, param)
+            for raw_param in [*common, *op.get("parameters", [])]:
+                param = _deref(spec, raw_param)
                 if "example" in param:
-                    yield Example(f"{op_id} param {param['name']}", param["example"], param["schema"])
+                    yield Example(
+                        f"{op_id} param {param['name']}", param["example"], param["schema"]
+                    )
             body = _deref(spec, op.get("requestBody", {}))
             for mt, media in (body.get("content") or {}).items():
                 for where, value in _media_examples(f"{op_id} request {mt}", media):
                     yield Example(where, value, media["schema"], media_type=mt)
-            for status, resp in op["responses"].items():
-                resp = _deref(spec, resp)
+            for status, raw_resp in op["responses"].items():
+                resp = _deref(spec, raw_resp)
                 for mt, media in (resp.get("content") or {}).items():
                     for where, value in _media_examples(f"{op_id} {status} {mt}", media):
                         yield Example(where, value, media["schema"], True, mt)
-                for hname, header in (resp.get("headers") or {}).items():
-                    header = _deref(spec, header)
+                for hname, raw_header in (resp.get("headers") or {}).items():
+                    header = _deref(spec, raw_header)
                     if "example" in header:
-                        yield Example(f"{op_id} {status} header {hname}", header["example"], header["schema"])
+                        yield Example(
+                            f"{op_id} {status} header {hname}", header["example"], header["schema"]
+                        )
     for name, schema in spec["components"]["schemas"].items():
         yield from _schema_level_examples(f"schema {name}", schema)
 
@@ -94,7 +98,11 @@ def _schema_level_examples(where: str, schema: Any) -> Iterator[Example]:
 def _absolutise(node: Any) -> Any:
     if isinstance(node, dict):
         return {
-            k: (_BASE + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else _absolutise(v))
+            k: (
+                _BASE + v
+                if k == "$ref" and isinstance(v, str) and v.startswith("#")
+                else _absolutise(v)
+            )
             for k, v in node.items()
         }
     if isinstance(node, list):

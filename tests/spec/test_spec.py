@@ -31,7 +31,10 @@ OPERATIONS_TABLE: dict[tuple[str, str], bool] = {
     ("DELETE", "/api/signingSessionDrafts/{signingSessionId}/participants/{participantId}"): True,
     ("PUT", "/api/signingSessionDrafts/{id}/signingOrder/oneByOne"): False,
     ("PUT", "/api/signingSessionDrafts/{signingSessionId}/signingOrder/allAtOnce"): False,
-    ("DELETE", "/api/signingSessionDrafts/{signingSessionId}/signatureFields/{signatureFieldId}"): True,
+    (
+        "DELETE",
+        "/api/signingSessionDrafts/{signingSessionId}/signatureFields/{signatureFieldId}",
+    ): True,
     (
         "PUT",
         "/api/signingSessionDrafts/{signingSessionId}/signatureFields/{signatureFieldId}/options",
@@ -99,7 +102,11 @@ def test_operation_ids_are_unique_python_friendly_and_tagged() -> None:
     assert len(set(ids)) == len(ids)
     for (_, path), op in ops.items():
         assert re.fullmatch(r"[a-z][A-Za-z]+", op["operationId"])
-        expected = "SigningSessionDrafts" if path.startswith("/api/signingSessionDrafts") else "SigningSessions"
+        expected = (
+            "SigningSessionDrafts"
+            if path.startswith("/api/signingSessionDrafts")
+            else "SigningSessions"
+        )
         assert op["tags"] == [expected]
 
 
@@ -113,19 +120,27 @@ def test_every_operation_declares_auth_and_server_errors() -> None:
 
 def test_error_bodies_are_api_errors() -> None:
     for key, op in _operations().items():
-        for status, resp in op["responses"].items():
+        for status, declared in op["responses"].items():
             if int(status) < 400:
                 continue
-            if "$ref" in resp:
-                name = resp["$ref"].rsplit("/", 1)[-1]
-                resp = SPEC["components"]["responses"][name]
+            resp = declared
+            if "$ref" in declared:
+                resp = SPEC["components"]["responses"][declared["$ref"].rsplit("/", 1)[-1]]
             for media in (resp.get("content") or {}).values():
-                assert media["schema"] == {"$ref": "#/components/schemas/ApiErrorResponse"}, (key, status)
+                assert media["schema"] == {"$ref": "#/components/schemas/ApiErrorResponse"}, (
+                    key,
+                    status,
+                )
 
 
 def test_security_schemes() -> None:
     schemes = SPEC["components"]["securitySchemes"]
-    assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    assert schemes["bearerAuth"] == {
+        **schemes["bearerAuth"],
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
     flow = schemes["oauth2"]["flows"]["authorizationCode"]
     assert flow["authorizationUrl"] == "https://identity.easyink.io/connect/authorize"
     assert flow["tokenUrl"] == "https://identity.easyink.io/connect/token"
@@ -159,11 +174,17 @@ def test_example_validates_against_its_schema(example: Any) -> None:
         ("CreateDraftRequest", {"subject": "x" * 501}),
         ("ElementPlacement", {"page": 0, "positionX": 0, "positionY": 0, "sizeX": 1, "sizeY": 1}),
         ("ElementPlacement", {"page": 1, "positionX": -1, "positionY": 0, "sizeX": 1, "sizeY": 1}),
-        ("ElementPlacement", {"page": 1, "positionX": 0, "positionY": 0, "sizeX": 0.05, "sizeY": 1}),
+        (
+            "ElementPlacement",
+            {"page": 1, "positionX": 0, "positionY": 0, "sizeX": 0.05, "sizeY": 1},
+        ),
         ("ElementPlacement", {"page": 1, "positionX": 0, "positionY": 0, "sizeX": 1}),
         ("VoidSessionRequest", {"reason": ""}),
         ("RecreateSessionRequest", {"voidReason": "x" * 1001}),
-        ("SigningSessionSearchResult", {"items": [], "totalItemsCount": 0, "pagesCount": 0, "pageIndex": 0, "pageSize": 0}),
+        (
+            "SigningSessionSearchResult",
+            {"items": [], "totalItemsCount": 0, "pagesCount": 0, "pageIndex": 0, "pageSize": 0},
+        ),
         ("SigningConfigurationParticipant", {"id": "not-a-uuid"}),
         ("ApiErrorResponse", {"error": {"code": "NotFound"}}),
     ],
