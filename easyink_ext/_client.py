@@ -1,0 +1,272 @@
+"""The :class:`EasyInk` client: one configured generated client over one connection pool."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from easyink_client import AuthenticatedClient
+from easyink_client.models.search_status import SearchStatus
+from easyink_client.models.signing_session_item import SigningSessionItem
+from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
+
+from . import pagination
+from ._redact import REDACTED
+from ._retry import (
+    DEFAULT_BACKOFF_BASE,
+    DEFAULT_BACKOFF_MAX,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    RetryBudget,
+    RetryPolicy,
+)
+from ._transport import BoundTransport, TransportCore
+from ._validation import default_validator
+from ._version import __version__
+from .auth import StaticToken, TokenProvider
+
+__all__ = [
+    "PRODUCTION_BASE_URL",
+    "SANDBOX_BASE_URL",
+    "STAGING_BASE_URL",
+    "EasyInk",
+]
+
+PRODUCTION_BASE_URL = "https://api.easyink.io"
+STAGING_BASE_URL = "https://api-staging.easyink.io"
+# Default address of ``python -m easyink_sandbox`` (port 8765, as in the spec's servers list).
+SANDBOX_BASE_URL = "http://127.0.0.1:8765"
+
+DEFAULT_TIMEOUT = 30.0
+# The generated client's token field is never used: the transport sets Authorization itself.
+_TOKEN_PLACEHOLDER = f"{REDACTED} (set per request by easyink_ext)"
+
+
+class _NotGiven:
+    """Sentinel for "keep the current value" in :meth:`EasyInk.with_options`."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+
+class EasyInk:
+    """Async EasyInk client: create once, share across tasks, close with ``async with``.
+
+    ``client`` is a configured ``easyink_client.AuthenticatedClient`` usable with every
+    function of ``easyink_client.api``; all of them get retries (see
+    :mod:`easyink_ext._retry`), bearer auth with refresh on 401, typed errors
+    (:mod:`easyink_ext.errors`), pre-flight validation and DEBUG logging, because these
+    live in the transport underneath.
+
+    Parameters:
+        base_url: API root, e.g. :data:`PRODUCTION_BASE_URL` or a sandbox URL.
+        token / token_provider: a fixed access token, or a :class:`~easyink_ext.auth.TokenProvider`
+            (e.g. :class:`~easyink_ext.auth.RefreshingTokenProvider`); at most one of them.
+        timeout: seconds (or an ``httpx.Timeout``) per attempt.
+        max_retries: retries after the first attempt (default 2).
+        http_client: an ``httpx.AsyncClient`` whose pool/proxies/TLS settings to use; it is
+            not closed on exit. Its own base URL, timeout and headers are ignored. Use it
+            (or ``transport=httpx.AsyncHTTPTransport(proxy=...)``) to go through a proxy:
+            proxy environment variables are not read otherwise.
+        transport: an ``httpx.AsyncBaseTransport`` to send through instead of a new
+            connection pool (e.g. ``httpx.ASGITransport``); closed on exit like httpx does.
+        validate_requests: check requests against the spec before sending (default True).
+        backoff_base / backoff_max / max_retry_after: retry timing (seconds).
+        retry_budget: a :class:`~easyink_ext._retry.RetryBudget` to share between clients;
+            by default each client has its own.
+        headers: extra headers sent with every request.
+
+    Generated ``*_detailed`` functions return the raw ``Response`` (status, headers, bytes)
+    for successful answers; non-2xx answers raise before reaching them.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str = PRODUCTION_BASE_URL,
+        token: str | None = None,
+        token_provider: TokenProvider | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        validate_requests: bool = True,
+        backoff_base: float = DEFAULT_BACKOFF_BASE,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        retry_budget: RetryBudget | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if token is not None and token_provider is not None:
+            raise ValueError("pass either token or token_provider, not both")
+        provider = StaticToken(token) if token is not None else token_provider
+        self._core = TransportCore(
+            inner=transport,
+            http_client=http_client,
+            token_provider=provider,
+            budget=retry_budget,
+            validator=default_validator() if validate_requests else None,
+        )
+        self._owner = True
+        self._base_url = base_url.rstrip("/")
+        self._headers = {"User-Agent": f"easyink-python/{__version__}", **dict(headers or {})}
+        self._setup(
+            _as_timeout(timeout),
+            RetryPolicy(
+                max_retries=max_retries,
+                backoff_base=backoff_base,
+                backoff_max=backoff_max,
+                max_retry_after=max_retry_after,
+            ),
+        )
+
+    def _setup(self, timeout: httpx.Timeout, policy: RetryPolicy) -> None:
+        self._timeout = timeout
+        self._policy = policy
+        # trust_env=False: proxy settings from the environment would mount other transports
+        # and bypass ours. Proxies belong to the inner transport or the caller's http_client.
+        self._http = httpx.AsyncClient(
+            base_url=self._base_url,
+            timeout=timeout,
+            headers=self._headers,
+            transport=BoundTransport(self._core, policy),
+            trust_env=False,
+        )
+        client = AuthenticatedClient(
+            base_url=self._base_url, token=_TOKEN_PLACEHOLDER, timeout=timeout
+        )
+        client.set_async_httpx_client(self._http)
+        self._client: AuthenticatedClient = client
+
+    @property
+    def client(self) -> AuthenticatedClient:
+        """The generated client to pass to ``easyink_client.api`` functions."""
+        return self._client
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The underlying ``httpx.AsyncClient`` (requests through it get the same behaviour)."""
+        return self._http
+
+    @property
+    def base_url(self) -> str:
+        """The API root URL."""
+        return self._base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """Per-attempt timeout of this client (or view)."""
+        return self._timeout
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """Retry settings of this client (or view)."""
+        return self._policy
+
+    @property
+    def retry_budget(self) -> RetryBudget:
+        """The retry budget shared by this client and its views."""
+        return self._core.budget
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        backoff_base: float = NOT_GIVEN,
+        backoff_max: float = NOT_GIVEN,
+        max_retry_after: float = NOT_GIVEN,
+    ) -> EasyInk:
+        """A view with other per-call settings sharing this client's pool, auth and budget.
+
+        Closing a view does nothing; the original client owns the pool.
+        """
+        changes = {
+            key: value
+            for key, value in {
+                "max_retries": max_retries,
+                "backoff_base": backoff_base,
+                "backoff_max": backoff_max,
+                "max_retry_after": max_retry_after,
+            }.items()
+            if value is not NOT_GIVEN
+        }
+        view = object.__new__(EasyInk)
+        view._core = self._core
+        view._owner = False
+        view._base_url = self._base_url
+        view._headers = self._headers
+        policy = self._policy if not changes else _replace_policy(self._policy, changes)
+        view._setup(self._timeout if timeout is NOT_GIVEN else _as_timeout(timeout), policy)
+        return view
+
+    def iter_sessions(
+        self,
+        *,
+        statuses: Iterable[SearchStatus | str] | None = None,
+        sorting: Iterable[pagination.SortRule] | None = None,
+        page_size: int = 20,
+    ) -> AsyncIterator[SigningSessionItem]:
+        """Iterate over matching sessions, fetching pages as needed.
+
+        ``sorting`` takes ``PropertySorting`` models or strings like ``"created:desc"``.
+        """
+        return pagination.iter_sessions(
+            self._client, statuses=statuses, sorting=sorting, page_size=page_size
+        )
+
+    def search_pages(
+        self,
+        *,
+        statuses: Iterable[SearchStatus | str] | None = None,
+        sorting: Iterable[pagination.SortRule] | None = None,
+        page_size: int = 20,
+        start_page: int = 0,
+    ) -> AsyncIterator[SigningSessionSearchResult]:
+        """Iterate over whole result pages of a session search."""
+        return pagination.search_pages(
+            self._client,
+            statuses=statuses,
+            sorting=sorting,
+            page_size=page_size,
+            start_page=start_page,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool (no-op for views and for a caller's http_client)."""
+        if self._owner:
+            await self._http.aclose()
+            await self._core.aclose()
+
+    async def __aenter__(self) -> EasyInk:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"EasyInk(base_url={self._base_url!r}, max_retries={self._policy.max_retries}, "
+            f"timeout={self._timeout.read!r}, auth={self._core.token_provider!r})"
+        )
+
+
+def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+def _replace_policy(policy: RetryPolicy, changes: dict[str, Any]) -> RetryPolicy:
+    import dataclasses
+
+    return dataclasses.replace(policy, **changes)

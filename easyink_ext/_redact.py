@@ -1,0 +1,68 @@
+"""Redaction of secrets (tokens, client secrets, OAuth codes) in text, URLs and headers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+REDACTED = "[REDACTED]"
+
+SECRET_PARAMS = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "token",
+        "client_secret",
+        "code",
+        "code_verifier",
+        "password",
+        "assertion",
+    }
+)
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+# "Bearer <anything>", JWT-shaped strings and key=value pairs of secret parameters.
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_KEY_VALUE = re.compile(
+    r"(?i)\b(" + "|".join(sorted(SECRET_PARAMS)) + r")(\"?\s*[=:]\s*\"?)([^\s&\"',;]+)"
+)
+
+
+def redact_text(text: str) -> str:
+    """Replace bearer credentials, JWTs and ``secret=value`` pairs in free text."""
+    if not text:
+        return text
+    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    text = _JWT.sub(REDACTED, text)
+    return _KEY_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` with the values of secret query parameters and any userinfo replaced."""
+    if "?" not in url and "@" not in url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(
+            [(k, REDACTED if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe="[]"
+        )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Copy headers with credential-bearing values replaced."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in items}
+
+
+def mask(secret: str | None) -> str:
+    """Short representation of a secret for reprs: never any of its characters."""
+    return "None" if secret is None else REDACTED

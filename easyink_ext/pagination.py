@@ -1,0 +1,101 @@
+"""Auto-pagination over ``searchSessions``.
+
+:func:`iter_sessions` yields :class:`~easyink_client.models.SigningSessionItem` one by one and
+fetches the next page only when the previous one is used up; :func:`search_pages` yields whole
+pages. Both call the generated ``search_sessions`` function, so they get the client's retries,
+auth and typed errors. Paging is by page index: sessions created or deleted while iterating
+may shift items between pages; an item already yielded is never yielded twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from uuid import UUID
+
+from easyink_client import AuthenticatedClient, Client
+from easyink_client.api.signing_sessions import search_sessions
+from easyink_client.models.property_sorting import PropertySorting
+from easyink_client.models.search_status import SearchStatus
+from easyink_client.models.signing_session_item import SigningSessionItem
+from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
+from easyink_client.models.sortable_property import SortableProperty
+from easyink_client.types import UNSET, Unset
+
+from .errors import EasyInkError
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "PropertySorting",
+    "SortableProperty",
+    "iter_sessions",
+    "search_pages",
+    "sort_by",
+    "sorting_to_query",
+]
+
+MAX_PAGE_SIZE = 100
+
+SortRule = PropertySorting | str
+
+
+def sort_by(property_name: SortableProperty | str, *, descending: bool = False) -> PropertySorting:
+    """A sorting rule, e.g. ``sort_by("created", descending=True)``."""
+    return PropertySorting(property_name=SortableProperty(property_name), is_descending=descending)
+
+
+def sorting_to_query(sorting: Iterable[SortRule]) -> list[str]:
+    """Serialise sorting rules to the ``sorting.properties`` form (``name`` or ``name:desc``)."""
+    out: list[str] = []
+    for rule in sorting:
+        if isinstance(rule, PropertySorting):
+            name = rule.property_name.value
+            out.append(f"{name}:desc" if rule.is_descending is True else name)
+        else:
+            out.append(str(rule))
+    return out
+
+
+async def search_pages(
+    client: AuthenticatedClient | Client,
+    *,
+    statuses: Iterable[SearchStatus | str] | None = None,
+    sorting: Iterable[SortRule] | None = None,
+    page_size: int = 20,
+    start_page: int = 0,
+) -> AsyncIterator[SigningSessionSearchResult]:
+    """Yield result pages from ``start_page`` until the last one."""
+    status_list: list[SearchStatus] | Unset = (
+        UNSET if statuses is None else [SearchStatus(s) for s in statuses]
+    )
+    sort_list: list[str] | Unset = UNSET if sorting is None else sorting_to_query(sorting)
+    page_index = start_page
+    while True:
+        page = await search_sessions.asyncio(
+            client=client,
+            page_index=page_index,
+            page_size=page_size,
+            statuses=status_list,
+            sorting_properties=sort_list,
+        )
+        if not isinstance(page, SigningSessionSearchResult):
+            raise EasyInkError(f"searchSessions returned no result page (page {page_index})")
+        yield page
+        if not page.items or page_index + 1 >= page.pages_count:
+            return
+        page_index += 1
+
+
+async def iter_sessions(
+    client: AuthenticatedClient | Client,
+    *,
+    statuses: Iterable[SearchStatus | str] | None = None,
+    sorting: Iterable[SortRule] | None = None,
+    page_size: int = 20,
+) -> AsyncIterator[SigningSessionItem]:
+    """Yield every matching session, fetching pages lazily."""
+    seen: set[UUID] = set()
+    async for page in search_pages(client, statuses=statuses, sorting=sorting, page_size=page_size):
+        for item in page.items or []:
+            if item.id not in seen:
+                seen.add(item.id)
+                yield item
