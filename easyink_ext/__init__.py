@@ -1,7 +1,8 @@
 """Hand-written async layer over the generated ``easyink_client``.
 
 ``EasyInk`` configures the generated client with retries, typed errors, token refresh,
-request validation and logging; see the submodules for details.
+request validation and logging. On top of it: ``send_for_signature`` (the whole signing
+workflow in one call), waiters, resumable streaming downloads and ``run_batch``.
 """
 
 from ._client import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, STAGING_BASE_URL, EasyInk
@@ -17,6 +18,18 @@ from .auth import (
     StaticToken,
     TokenProvider,
     TokenSet,
+)
+from .batch import BatchProgress, BatchResult, JournalError, RateLimiter, read_journal, run_batch
+from .downloads import (
+    DownloadError,
+    DownloadResult,
+    download,
+    download_all_in_one_document,
+    download_draft_attachment,
+    download_draft_document,
+    download_session_attachment,
+    download_session_document,
+    download_signed_document,
 )
 from .errors import (
     APIConnectionError,
@@ -39,6 +52,16 @@ from .errors import (
     ValidationError,
 )
 from .pagination import PropertySorting, SortableProperty, sort_by
+from .waiters import (
+    TERMINAL_STATUSES,
+    DocumentProcessingError,
+    PollPolicy,
+    SessionEndedError,
+    WaitTimeoutError,
+    wait_for_documents_processed,
+    wait_for_session,
+)
+from .workflow import FieldSpec, SentSession, Signer, WorkflowError, send_for_signature
 
 __all__ = [
     "PRODUCTION_BASE_URL",
@@ -46,17 +69,25 @@ __all__ = [
     "SANDBOX_BASE_URL",
     "STAGING_BASE_URL",
     "STAGING_IDENTITY_URL",
+    "TERMINAL_STATUSES",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "AuthorizationRequest",
     "BadRequestError",
+    "BatchProgress",
+    "BatchResult",
     "ConflictError",
+    "DocumentProcessingError",
+    "DownloadError",
+    "DownloadResult",
     "EasyInk",
     "EasyInkError",
+    "FieldSpec",
     "IdentityEndpoints",
     "InternalServerError",
+    "JournalError",
     "NotFoundError",
     "OAuthClient",
     "OAuthError",
@@ -65,17 +96,36 @@ __all__ = [
     "OutcomeUnknownServerError",
     "OutcomeUnknownTimeoutError",
     "PermissionDeniedError",
+    "PollPolicy",
     "PropertySorting",
     "RateLimitError",
+    "RateLimiter",
     "RefreshingTokenProvider",
     "RequestValidationError",
     "RetryBudget",
     "RetryPolicy",
+    "SentSession",
+    "SessionEndedError",
+    "Signer",
     "SortableProperty",
     "StaticToken",
     "TokenProvider",
     "TokenSet",
     "ValidationError",
+    "WaitTimeoutError",
+    "WorkflowError",
     "__version__",
+    "download",
+    "download_all_in_one_document",
+    "download_draft_attachment",
+    "download_draft_document",
+    "download_session_attachment",
+    "download_session_document",
+    "download_signed_document",
+    "read_journal",
+    "run_batch",
+    "send_for_signature",
     "sort_by",
+    "wait_for_documents_processed",
+    "wait_for_session",
 ]

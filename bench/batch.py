@@ -1,0 +1,255 @@
+"""Throughput of concurrent signing workflows vs Little's law, and vs a sequential loop.
+
+The sandbox runs in a separate process (``python -m easyink_sandbox --port 0 --latency-ms L``)
+over real uvicorn on 127.0.0.1, with a fixed latency of ``L`` ms added to every API request.
+The benchmark runs ``N`` workflows (:func:`easyink_ext.workflow.send_for_signature`, one small
+PDF, one signer) through :func:`easyink_ext.batch.run_batch` at concurrency ``C``, then the
+same number of workflows one after the other (``--sequential N_SEQ``, default ``N / 8``,
+scaled to ``N``), and prints:
+
+- throughput: workflows per second at concurrency ``C``;
+- the Little's-law bound ``C / (R x L)``: with ``C`` workflows in flight, each made of ``R``
+  sequential requests that take at least ``L`` each, no more than that many workflows per
+  second can finish. ``R`` is counted by a transport hook (every request the client sent,
+  retries included), divided by the number of workflows;
+- their ratio (1.0 = the client adds nothing but the injected latency);
+- the speed-up over the sequential loop.
+
+Usage::
+
+    python bench/batch.py [--workflows 256] [--concurrency 32] [--latency-ms 20]
+                          [--sequential 32] [--no-validate] [--output FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from easyink_ext import EasyInk, OAuthClient  # noqa: E402
+from easyink_ext.batch import run_batch  # noqa: E402
+from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
+from easyink_sandbox import simple_pdf  # noqa: E402
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """Counts every request sent through it (retries included).
+
+    With ``shards > 1`` the requests of each asyncio task go to one of ``shards`` separate
+    connection pools (by task identity). httpcore's pool re-scans every connection for every
+    queued request whenever a request starts or ends (O(connections x waiting requests) per
+    request), which dominates the client's CPU time at 32 connections; one small pool per
+    worker task keeps that scan O(1). Requests of one workflow are sequential and stay in the
+    same task, so each pool holds about one connection.
+    """
+
+    def __init__(self, shards: int = 1) -> None:
+        self._pools = [httpx.AsyncHTTPTransport() for _ in range(max(1, shards))]
+        self.count = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.count += 1
+        task = asyncio.current_task()
+        pool = self._pools[(id(task) >> 4) % len(self._pools)] if task else self._pools[0]
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            await pool.aclose()
+
+
+def start_sandbox(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
+    """Start the sandbox process with the given latency; return it and its URL."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "easyink_sandbox",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--latency-ms",
+            str(latency_ms),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    marker = "listening on "
+    if marker not in line:
+        proc.terminate()
+        raise RuntimeError(f"unexpected sandbox output: {line!r}")
+    return proc, line.split(marker, 1)[1].strip()
+
+
+async def login(url: str) -> str:
+    """An access token from the sandbox's authorization-code + PKCE flow."""
+    async with OAuthClient(
+        client_id="easyink-sandbox",
+        client_secret="sandbox-secret",
+        redirect_uri="http://127.0.0.1/callback",
+        issuer=url,
+    ) as oauth:
+        request = oauth.authorization_request()
+        async with httpx.AsyncClient() as http:
+            answer = await http.get(request.url, follow_redirects=False)
+        tokens = await oauth.exchange_code(request, callback_url=answer.headers["location"])
+        return tokens.access_token
+
+
+async def _timed(count: int, run: Callable[[int], Awaitable[object]]) -> float:
+    start = time.perf_counter()
+    await run(count)
+    return time.perf_counter() - start
+
+
+async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
+    """Run the concurrent and the sequential phases; return the measurements."""
+    token = await login(url)
+    transport = CountingTransport(args.concurrency if args.pool == "sharded" else 1)
+    pdf = simple_pdf(["Benchmark contract"])
+    counter = iter(range(10**9))
+    async with EasyInk(
+        base_url=url, token=token, transport=transport, validate_requests=args.validate
+    ) as ei:
+
+        async def one(_: object) -> object:
+            n = next(counter)
+            return await send_for_signature(
+                ei,
+                documents=[(f"contract-{n}.pdf", pdf)],
+                signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
+                subject=f"Benchmark {n}",
+            )
+
+        async def concurrent(count: int) -> None:
+            results = await run_batch(range(count), one, concurrency=args.concurrency)
+            failed = [r.error for r in results if not r.ok]
+            if failed:
+                raise RuntimeError(f"{len(failed)} workflow(s) failed: {failed[0]}")
+
+        async def sequential(count: int) -> None:
+            for _ in range(count):
+                await one(None)
+
+        await concurrent(min(args.concurrency, args.workflows))  # warm-up: connections, caches
+        transport.count = 0
+        cpu_client, cpu_server = time.process_time(), _cpu_seconds(args.server_pid)
+        elapsed = await _timed(args.workflows, concurrent)
+        cpu_client = time.process_time() - cpu_client
+        cpu_server = _cpu_seconds(args.server_pid) - cpu_server
+        requests_per_workflow = transport.count / args.workflows
+        seq_elapsed = await _timed(args.sequential, sequential)
+    latency = args.latency_ms / 1000.0
+    throughput = args.workflows / elapsed
+    bound = args.concurrency / (requests_per_workflow * latency)
+    seq_throughput = args.sequential / seq_elapsed
+    requests = requests_per_workflow * args.workflows
+    return {
+        "client_cpu_ms": 1000 * cpu_client / requests,
+        "server_cpu_ms": 1000 * cpu_server / requests,
+        "elapsed": elapsed,
+        "throughput": throughput,
+        "requests_per_workflow": requests_per_workflow,
+        "bound": bound,
+        "ratio": throughput / bound,
+        "sequential_throughput": seq_throughput,
+        "speedup": throughput / seq_throughput,
+    }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _report(args: argparse.Namespace, command: str, m: dict[str, float]) -> str:
+    lines = [
+        "# Batch workflow benchmark",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPU(s); sandbox in a separate process over uvicorn on 127.0.0.1.",
+        f"Settings: N={args.workflows} workflows, C={args.concurrency}, L={args.latency_ms:g} ms, "
+        f"request validation {'on' if args.validate else 'off'}, {args.pool} connection pool, "
+        f"sequential sample {args.sequential} workflows.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| requests per workflow (R) | {m['requests_per_workflow']:.2f} |",
+        f"| throughput at C={args.concurrency} | {m['throughput']:.1f} workflows/s "
+        f"({m['elapsed']:.2f} s for {args.workflows}) |",
+        f"| Little's-law bound C / (R x L) | {m['bound']:.1f} workflows/s |",
+        f"| ratio throughput / bound | {m['ratio']:.2f} |",
+        f"| sequential throughput | {m['sequential_throughput']:.2f} workflows/s |",
+        f"| speed-up over sequential | {m['speedup']:.1f}x |",
+        f"| client CPU per request (concurrent phase) | {m['client_cpu_ms']:.2f} ms |",
+        f"| sandbox CPU per request (concurrent phase) | {m['server_cpu_ms']:.2f} ms |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Parse arguments, run the benchmark, print (and optionally write) the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workflows", "-n", type=int, default=256)
+    parser.add_argument("--concurrency", "-c", type=int, default=32)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=None,
+        help="workflows in the sequential phase (default N/8)",
+    )
+    parser.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="turn off client-side request validation",
+    )
+    parser.add_argument(
+        "--pool",
+        choices=["sharded", "default"],
+        default="sharded",
+        help="one connection pool per worker task (default) or one shared pool",
+    )
+    parser.add_argument("--output", type=Path, help="also write the report (markdown) here")
+    args = parser.parse_args()
+    if args.sequential is None:
+        args.sequential = max(4, args.workflows // 8)
+    command = "python bench/batch.py " + " ".join(sys.argv[1:])
+    proc, url = start_sandbox(args.latency_ms)
+    args.server_pid = proc.pid
+    try:
+        measures = asyncio.run(bench(args, url))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    report = _report(args, command.strip(), measures)
+    print(report)
+    if args.output is not None:
+        args.output.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Parsing of command-line values: signers (``"Jane Doe <jane@example.com>"``) and fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..workflow import FieldSpec, Signer
+
+__all__ = ["parse_field", "parse_signer"]
+
+_ANGLE = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<\s*(?P<contact>[^<>]+?)\s*>\s*$")
+
+
+def _contact(name: str, contact: str) -> Signer:
+    if "@" in contact:
+        return Signer(name=name, email=contact)
+    digits = re.sub(r"[\s().\-]", "", contact)
+    if digits.isdigit():
+        return Signer(name=name, phone=digits)
+    raise ValueError(
+        f"signer {name!r}: {contact!r} is neither an e-mail address nor a phone number"
+    )
+
+
+def parse_signer(text: str) -> Signer:
+    """``"Name <email>"``, ``"Name <phone>"`` or a bare e-mail address."""
+    match = _ANGLE.match(text)
+    if match is not None:
+        return _contact(match.group("name"), match.group("contact"))
+    stripped = text.strip()
+    if "@" in stripped and " " not in stripped:
+        return Signer(name=stripped.split("@", 1)[0], email=stripped)
+    raise ValueError(f'signer {text!r}: expected "Name <email>" or "Name <phone>"')
+
+
+def parse_field(text: str, position: int, signers: Sequence[Signer]) -> FieldSpec:
+    """``PAGE:X:Y[:SIGNER[:DOCUMENT]]``; SIGNER is 1-based or an e-mail, DOCUMENT 1-based.
+
+    Without SIGNER the ``position``-th field (0-based) goes to signer ``position`` (cycling).
+    """
+    parts = text.split(":")
+    if not 3 <= len(parts) <= 5:
+        raise ValueError(f"field {text!r}: expected PAGE:X:Y[:SIGNER[:DOCUMENT]]")
+    try:
+        page, x, y = int(parts[0]), float(parts[1]), float(parts[2])
+    except ValueError:
+        raise ValueError(f"field {text!r}: PAGE must be an integer, X and Y numbers") from None
+    signer: int | str = position % max(1, len(signers))
+    if len(parts) >= 4 and parts[3]:
+        signer = int(parts[3]) - 1 if parts[3].isdigit() else parts[3]
+    document = 0
+    if len(parts) == 5:
+        if not parts[4].isdigit() or int(parts[4]) < 1:
+            raise ValueError(f"field {text!r}: DOCUMENT must be a number from 1")
+        document = int(parts[4]) - 1
+    return FieldSpec(page=page, x=x, y=y, signer=signer, document=document)

@@ -1,0 +1,107 @@
+"""What every command needs: a connected :class:`EasyInk`, the console, running coroutines."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+import attrs
+import click
+import httpx
+from rich.console import Console
+
+from .._client import EasyInk
+from ._config import Settings
+
+if TYPE_CHECKING:
+    from easyink_sandbox import Sandbox, SandboxConfig
+
+__all__ = [
+    "EMBEDDED_BASE_URL",
+    "CliError",
+    "Connection",
+    "connect",
+    "embedded_sandbox",
+    "err",
+    "out",
+    "run",
+]
+
+EMBEDDED_BASE_URL = "http://easyink-sandbox.invalid"
+SANDBOX_MISSING = "the embedded sandbox needs the sandbox extra: pip install 'easyink[cli,sandbox]'"
+_T = TypeVar("_T")
+
+
+class CliError(Exception):
+    """A problem reported as one line on stderr with a non-zero exit (no traceback)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def out() -> Console:
+    """Console on the current stdout (resolved at call time, so test runners capture it)."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err(message: str) -> None:
+    """One line on stderr."""
+    click.echo(f"easyink: {message}", err=True)
+
+
+def run(func: Callable[..., Awaitable[_T]], *args: Any) -> _T:
+    """Run a coroutine function to completion on a fresh event loop."""
+    return anyio.run(func, *args)
+
+
+@attrs.frozen
+class Connection:
+    """A connected client; ``sandbox`` is set when it talks to the embedded sandbox."""
+
+    ei: EasyInk
+    sandbox: Sandbox | None = None
+
+
+def _import_sandbox() -> Any:
+    try:
+        import easyink_sandbox
+    except ImportError as exc:
+        raise CliError(SANDBOX_MISSING, exit_code=2) from exc
+    return easyink_sandbox
+
+
+@asynccontextmanager
+async def embedded_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[Connection]:
+    """An :class:`EasyInk` wired to a sandbox app in this process (no socket at all)."""
+    module = _import_sandbox()
+    app = module.create_app(config if config is not None else module.SandboxConfig())
+    sandbox = app.state.sandbox
+    transport = httpx.ASGITransport(app=app)
+    async with EasyInk(
+        base_url=EMBEDDED_BASE_URL, token=sandbox.issue_token(), transport=transport
+    ) as ei:
+        yield Connection(ei=ei, sandbox=sandbox)
+
+
+@asynccontextmanager
+async def connect(settings: Settings) -> AsyncIterator[Connection]:
+    """Connect as configured, or to the embedded sandbox (announced on stderr) when no base URL."""
+    if settings.base_url is None:
+        _import_sandbox()
+        err(
+            "no base URL configured (--base-url, EASYINK_BASE_URL or the config file): using the "
+            "embedded in-process sandbox; its data is gone when this command ends"
+        )
+        async with embedded_sandbox() as connection:
+            yield connection
+        return
+    if not settings.token:
+        raise CliError(
+            f"no access token for {settings.base_url}: run 'easyink login', pass --token or set "
+            "EASYINK_TOKEN"
+        )
+    async with EasyInk(base_url=settings.base_url, token=settings.token) as ei:
+        yield Connection(ei=ei)

@@ -1,0 +1,104 @@
+"""The ``easyink`` root command: global options, error reporting, sub-command registration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..errors import EasyInkError
+from ._config import resolve_settings
+from ._runtime import CliError, err
+
+__all__ = ["cli"]
+
+
+class _Root(click.Group):
+    """Reports expected failures as one line on stderr (tracebacks only with ``--debug``)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if _debug(ctx):
+                raise
+            where = exc.ctx.command_path if exc.ctx is not None else "easyink"
+            err(f"{_one_line(exc)} (see '{where} --help')")
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except CliError as exc:
+            if _debug(ctx):
+                raise
+            err(str(exc))
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err("interrupted")
+            ctx.exit(130)
+        except (EasyInkError, ValueError, OSError) as exc:
+            if _debug(ctx):
+                raise
+            err(_one_line(exc))
+            ctx.exit(1)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get("easyink.debug"))
+
+
+def _one_line(exc: BaseException) -> str:
+    raw = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    text = " ".join(raw.split()) or type(exc).__name__
+    expected = (EasyInkError, ValueError, click.ClickException)
+    return text if isinstance(exc, expected) else f"{type(exc).__name__}: {text}"
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="API root (default: EASYINK_BASE_URL, config file, else the embedded sandbox).",
+)
+@click.option("--token", metavar="JWT", help="Access token (default: EASYINK_TOKEN, config file).")
+@click.option(
+    "--config",
+    "config_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: EASYINK_CONFIG or ~/.config/easyink/config.toml).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="easyink", prog_name="easyink")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    base_url: str | None,
+    token: str | None,
+    config_file: str | None,
+    debug: bool,
+) -> None:
+    """EasyInk e-signature command line: send documents, follow sessions, download PDFs.
+
+    Without a base URL the commands run against an embedded sandbox in this process.
+    Start with: easyink demo
+    """
+    ctx.meta["easyink.debug"] = debug
+    ctx.obj = resolve_settings(base_url=base_url, token=token, config=config_file)
+
+
+def _register() -> None:
+    from . import batch, demo, download, login, send, sessions, void
+
+    for command in (
+        demo.demo,
+        send.send,
+        sessions.sessions,
+        download.download,
+        void.void,
+        batch.batch,
+        login.login,
+    ):
+        cli.add_command(command)
+
+
+_register()

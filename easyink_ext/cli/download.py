@@ -1,0 +1,52 @@
+"""``easyink download``: every signed PDF of a session plus the all-in-one PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID
+
+import click
+
+from easyink_client.api.signing_sessions import get_session
+from easyink_client.models.signing_view import SigningView
+
+from ..errors import EasyInkError
+from ._config import Settings
+from ._files import SavedFile, download_session_pdfs
+from ._progress import progress_bar
+from ._runtime import CliError, connect, out, run
+
+__all__ = ["download"]
+
+
+@click.command()
+@click.argument("session_id", type=click.UUID)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the PDFs.",
+)
+@click.pass_obj
+def download(settings: Settings, session_id: UUID, output: Path) -> None:
+    """Download the signed PDFs and the all-in-one PDF of SESSION_ID."""
+
+    async def go() -> list[SavedFile]:
+        async with connect(settings) as connection:
+            view = await get_session.asyncio(session_id, client=connection.ei.client)
+            if not isinstance(view, SigningView):
+                raise EasyInkError("getSession returned no session")
+            with progress_bar(out()) as progress:
+                saved = await download_session_pdfs(connection.ei, view, output, progress)
+            if not saved:
+                raise CliError(
+                    f"session {session_id} is {view.status.value}: no signed PDF is ready yet"
+                )
+            return saved
+
+    saved = run(go)
+    console = out()
+    for item in saved:
+        console.print(f"{item.kind:<10} {item.size:>9} bytes  {item.path}")

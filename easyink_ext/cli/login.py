@@ -1,0 +1,136 @@
+"""``easyink login``: Authorization Code + PKCE, token saved in the config file (mode 0600).
+
+Against a sandbox on this machine (identity URL on 127.0.0.1/localhost) the authorize step
+approves at once, so the command follows its redirect and completes by itself. Against
+EasyInk it prints the authorize URL and asks for the URL the browser was redirected to (or the
+``code`` in it).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import urlsplit
+
+import click
+import httpx
+
+from .._client import PRODUCTION_BASE_URL, STAGING_BASE_URL
+from ..auth import PRODUCTION_IDENTITY_URL, STAGING_IDENTITY_URL, OAuthClient, TokenSet
+from ..errors import OAuthError
+from ._config import Settings, write_config
+from ._runtime import CliError, out, run
+
+__all__ = ["login"]
+
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_SANDBOX_CLIENT = ("easyink-sandbox", "sandbox-secret")
+_CALLBACKS = {
+    PRODUCTION_IDENTITY_URL: "https://easyink.io",
+    STAGING_IDENTITY_URL: "https://staging.easyink.io",
+}
+
+
+def _identity_for(base_url: str) -> str:
+    if base_url == PRODUCTION_BASE_URL:
+        return PRODUCTION_IDENTITY_URL
+    if base_url == STAGING_BASE_URL:
+        return STAGING_IDENTITY_URL
+    return base_url  # the sandbox serves /connect/* itself
+
+
+def _is_local(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in _LOCAL_HOSTS
+
+
+async def _follow_authorize(url: str) -> str:
+    """Open the authorize URL without a browser and return the redirect target."""
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        response = await http.get(url, follow_redirects=False)
+    location = str(response.headers.get("location") or "")
+    if response.status_code not in (301, 302, 303, 307, 308) or not location:
+        raise OAuthError(
+            f"the authorize endpoint answered {response.status_code} without a redirect"
+        )
+    return location
+
+
+@click.command()
+@click.option(
+    "--identity-url", metavar="URL", help="Identity provider (default: derived from the base URL)."
+)
+@click.option("--client-id", help="OAuth client id (EASYINK_CLIENT_ID, config file).")
+@click.option("--client-secret", help="OAuth client secret (EASYINK_CLIENT_SECRET).")
+@click.option("--redirect-uri", metavar="URL", help="Registered callback URL.")
+@click.option("--user", "login_hint", metavar="NAME", help="login_hint (picks a sandbox user).")
+@click.pass_obj
+def login(  # noqa: PLR0917 - one parameter per click option
+    settings: Settings,
+    identity_url: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    redirect_uri: str | None,
+    login_hint: str | None,
+) -> None:
+    """Log in with OAuth (Authorization Code + PKCE) and save the access token."""
+    if settings.base_url is None:
+        raise CliError(
+            "no base URL to log in to: pass --base-url (the embedded sandbox needs no login)"
+        )
+    identity = (
+        settings.get("identity_url", "EASYINK_IDENTITY_URL", identity_url)
+        or _identity_for(settings.base_url)
+    ).rstrip("/")
+    local = _is_local(identity)
+    cid = settings.get("client_id", "EASYINK_CLIENT_ID", client_id) or (
+        _SANDBOX_CLIENT[0] if local else None
+    )
+    secret = (
+        client_secret
+        or os.environ.get("EASYINK_CLIENT_SECRET")
+        or (_SANDBOX_CLIENT[1] if local else None)
+    )
+    if not cid:
+        raise CliError("no OAuth client id: pass --client-id or set EASYINK_CLIENT_ID")
+    callback = (
+        settings.get("redirect_uri", "EASYINK_REDIRECT_URI", redirect_uri)
+        or _CALLBACKS.get(identity)
+        or "http://127.0.0.1/callback"
+    )
+
+    async def go() -> TokenSet:
+        async with OAuthClient(
+            client_id=cid, client_secret=secret, redirect_uri=callback, issuer=identity
+        ) as oauth:
+            request = oauth.authorization_request(login_hint=login_hint)
+            if local:
+                return await oauth.exchange_code(
+                    request, callback_url=await _follow_authorize(request.url)
+                )
+            click.echo("Open this URL in a browser and sign in:\n")
+            click.echo(f"  {request.url}\n")
+            answer = click.prompt(
+                "Paste the URL you were redirected to (or the code in it)", hide_input=True
+            ).strip()
+            if answer.startswith(("http://", "https://")):
+                return await oauth.exchange_code(request, callback_url=answer)
+            return await oauth.exchange_code(request, code=answer, state=request.state)
+
+    tokens = run(go)
+    values = dict(settings.values)
+    values.update(
+        base_url=settings.base_url,
+        token=tokens.access_token,
+        identity_url=identity,
+        client_id=cid,
+        redirect_uri=callback,
+    )
+    if tokens.refresh_token:
+        values["refresh_token"] = tokens.refresh_token
+    else:
+        values.pop("refresh_token", None)
+    write_config(settings.config_file, values)
+    expiry = ""
+    if tokens.expires_at is not None:
+        expiry = f", expires in {max(0, int(tokens.expires_at - time.time())) // 60} min"
+    out().print(f"Logged in to {settings.base_url}{expiry}; token saved to {settings.config_file}")

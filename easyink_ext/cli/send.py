@@ -1,0 +1,70 @@
+"""``easyink send``: send files for signature with the one-call workflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..workflow import SentSession, send_for_signature
+from ._config import Settings
+from ._parse import parse_field, parse_signer
+from ._runtime import connect, out, run
+
+__all__ = ["send"]
+
+
+@click.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--signer",
+    "signer_texts",
+    multiple=True,
+    required=True,
+    metavar='"NAME <EMAIL>"',
+    help='A signer, e.g. "Jane Doe <jane@example.com>" or "Jo Roe <5551234567>". Repeat.',
+)
+@click.option("--subject", help="Subject shown to the signers (default: the first file's name).")
+@click.option("--sequential", is_flag=True, help="Sign one by one, in --signer order.")
+@click.option(
+    "--field",
+    "field_texts",
+    multiple=True,
+    metavar="PAGE:X:Y[:SIGNER[:DOC]]",
+    help="Place a signature field (points from the bottom-left). Without SIGNER the "
+    "n-th --field goes to the n-th signer. Default: one field per signer on the last "
+    "page of each file.",
+)
+@click.pass_obj
+def send(  # noqa: PLR0917 - one parameter per click option
+    settings: Settings,
+    files: tuple[Path, ...],
+    signer_texts: tuple[str, ...],
+    subject: str | None,
+    sequential: bool,
+    field_texts: tuple[str, ...],
+) -> None:
+    """Send FILES for signature and print the new session's id."""
+    signers = [parse_signer(text) for text in signer_texts]
+    fields = [parse_field(text, i, signers) for i, text in enumerate(field_texts)] or None
+    title = subject or files[0].stem
+
+    async def go() -> SentSession:
+        async with connect(settings) as connection:
+            with out().status("Sending for signature..."):
+                return await send_for_signature(
+                    connection.ei,
+                    documents=list(files),
+                    signers=signers,
+                    subject=title,
+                    fields=fields,
+                    sequential=sequential,
+                )
+
+    sent = run(go)
+    console = out()
+    console.print(f"Started session [bold]{sent.session_id}[/] ({title!r})")
+    for signer, participant_id in zip(sent.signers, sent.participant_ids, strict=True):
+        console.print(f"  {signer.label()}: participant {participant_id}")

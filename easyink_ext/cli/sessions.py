@@ -1,0 +1,119 @@
+"""``easyink sessions list`` and ``easyink sessions show``."""
+
+from __future__ import annotations
+
+from datetime import timezone
+from uuid import UUID
+
+import click
+from rich import box
+from rich.table import Table
+
+from easyink_client.api.signing_sessions import get_session
+from easyink_client.models.search_status import SearchStatus
+from easyink_client.models.signing_session_item import SigningSessionItem
+from easyink_client.models.signing_view import SigningView
+
+from ..errors import EasyInkError
+from ._config import Settings
+from ._runtime import connect, out, run
+
+__all__ = ["sessions"]
+
+_STATUSES = [str(s.value) for s in list(SearchStatus)]
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@click.group()
+def sessions() -> None:
+    """List and inspect signing sessions."""
+
+
+@sessions.command("list")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(_STATUSES),
+    help="Only sessions in this status (repeat for several).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=20,
+    show_default=True,
+    help="At most this many sessions (newest first).",
+)
+@click.pass_obj
+def list_sessions(settings: Settings, statuses: tuple[str, ...], limit: int) -> None:
+    """List sessions, newest first."""
+
+    async def go() -> list[SigningSessionItem]:
+        found: list[SigningSessionItem] = []
+        async with connect(settings) as connection:
+            async for item in connection.ei.iter_sessions(
+                statuses=list(statuses) or None,
+                sorting=["created:desc"],
+                page_size=min(100, limit),
+            ):
+                found.append(item)
+                if len(found) >= limit:
+                    break
+        return found
+
+    items = run(go)
+    table = Table(title=f"{len(items)} session(s)", box=box.SIMPLE)
+    table.add_column("id", no_wrap=True, min_width=36)
+    table.add_column("status", no_wrap=True)
+    table.add_column("created (UTC)", no_wrap=True)
+    table.add_column("subject")
+    for item in items:
+        created = item.created.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+        table.add_row(str(item.id), item.status.value, created, _text(item.subject))
+    out().print(table)
+
+
+@sessions.command("show")
+@click.argument("session_id", type=click.UUID)
+@click.pass_obj
+def show_session(settings: Settings, session_id: UUID) -> None:
+    """Show one session: status, documents, participants and signed PDFs."""
+
+    async def go() -> SigningView:
+        async with connect(settings) as connection:
+            view = await get_session.asyncio(session_id, client=connection.ei.client)
+            if not isinstance(view, SigningView):
+                raise EasyInkError("getSession returned no session")
+            return view
+
+    view = run(go)
+    console = out()
+    console.print(f"[bold]{view.signing_session_id}[/]  {_text(view.subject)!r}")
+    console.print(f"status: [bold]{view.status.value}[/]")
+    people = Table("participant", "name", "email", "status", "signed at", title="Participants")
+    for p in view.participants or []:
+        name = " ".join(x for x in (_text(p.first_name), _text(p.last_name)) if x)
+        signed = p.signed_at.isoformat(timespec="seconds") if p.signed_at else ""
+        people.add_row(
+            str(p.participant_id),
+            name,
+            _text(p.email),
+            _text(getattr(p.status, "value", None)),
+            signed,
+        )
+    console.print(people)
+    docs = Table("document", "title", title="Documents")
+    for d in view.documents or []:
+        docs.add_row(str(d.document_id), _text(d.title))
+    console.print(docs)
+    signed_docs = Table("signed document", "title", "status", title="Signed documents")
+    for s in view.signed_documents or []:
+        status = getattr(s.processing_status, "value", "")
+        signed_docs.add_row(str(s.signed_document_id), _text(s.title), str(status))
+    console.print(signed_docs)
+    aio = view.all_in_one_document
+    if aio:
+        console.print(f"all-in-one: {_text(aio.title)} ({getattr(aio.status, 'value', '')})")

@@ -1,0 +1,275 @@
+"""``easyink send``, ``sessions``, ``download``, ``void``, ``batch`` and ``login``."""
+
+from __future__ import annotations
+
+import re
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from easyink_ext.cli._config import read_config
+
+from .conftest import Cli, Server
+
+pytestmark = pytest.mark.integration
+
+_SESSION = re.compile(r"Started session ([0-9a-f-]{36})")
+
+
+def _send(run: Cli, server: Server, pdf: Path, *extra: str) -> str:
+    result = run(
+        *server.flags,
+        "send",
+        str(pdf),
+        "--signer",
+        "Jane Doe <jane@example.com>",
+        "--signer",
+        "Joe Roe <555-123-4567>",
+        *extra,
+    )
+    assert result.exit_code == 0, result.output
+    found = _SESSION.search(result.stdout)
+    assert found is not None, result.stdout
+    return found.group(1)
+
+
+def test_send_starts_a_session(run: Cli, server: Server, pdf_file: Path) -> None:
+    session_id = _send(
+        run,
+        server,
+        pdf_file,
+        "--subject",
+        "Lease",
+        "--sequential",
+        "--field",
+        "1:72:72",
+        "--field",
+        "2:300:72",
+    )
+    session = server.sandbox.store.sessions[session_id]
+    assert (session.status, session.subject, session.order_type) == ("Pending", "Lease", "OneByOne")
+    people = list(session.participants.values())
+    assert [(p.first_name, p.last_name, p.email, p.phone) for p in people] == [
+        ("Jane", "Doe", "jane@example.com", None),
+        ("Joe", "Roe", None, "5551234567"),
+    ]
+    fields = sorted(session.fields.values(), key=lambda f: f.placement.page)
+    assert [(f.placement.page, f.participant_id) for f in fields] == [
+        (1, people[0].id),
+        (2, people[1].id),
+    ]
+
+
+def test_send_without_base_url_uses_embedded_sandbox(run: Cli, pdf_file: Path) -> None:
+    result = run("send", str(pdf_file), "--signer", "Jane Doe <jane@example.com>")
+    assert result.exit_code == 0, result.output
+    assert "embedded in-process sandbox" in result.stderr
+    assert _SESSION.search(result.stdout)
+
+
+def test_sessions_list_and_show(run: Cli, server: Server, pdf_file: Path) -> None:
+    first = _send(run, server, pdf_file, "--subject", "First")
+    second = _send(run, server, pdf_file, "--subject", "Second")
+    listed = run(*server.flags, "sessions", "list")
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.index(second) < listed.stdout.index(first)  # newest first
+    limited = run(*server.flags, "sessions", "list", "--limit", "1", "--status", "InProgress")
+    assert second in limited.stdout and first not in limited.stdout
+    none = run(*server.flags, "sessions", "list", "--status", "Finished")
+    assert first not in none.stdout and "0 session(s)" in none.stdout
+    shown = run(*server.flags, "sessions", "show", first)
+    assert shown.exit_code == 0, shown.output
+    assert "Pending" in shown.stdout and "jane@example.com" in shown.stdout
+    assert "Jane Doe" in shown.stdout
+
+
+def test_download_signed_pdfs(run: Cli, server: Server, pdf_file: Path, tmp_path: Path) -> None:
+    session_id = _send(run, server, pdf_file)
+    early = run(*server.flags, "download", session_id, "--output", str(tmp_path / "early"))
+    assert early.exit_code == 1
+    assert early.stderr.strip() == (
+        f"easyink: session {session_id} is Pending: no signed PDF is ready yet"
+    )
+    for participant in list(server.sandbox.store.sessions[session_id].participants):
+        server.sandbox.sign(session_id, participant)
+    out = tmp_path / "out"
+    result = run(*server.flags, "download", session_id, "--output", str(out))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 3
+    assert sum("(Signed)" in n for n in names) == 2
+    assert all((out / n).read_bytes().startswith(b"%PDF") for n in names)
+
+
+def test_void(run: Cli, server: Server, pdf_file: Path) -> None:
+    session_id = _send(run, server, pdf_file)
+    result = run(*server.flags, "void", session_id, "--reason", "Wrong version")
+    assert result.exit_code == 0, result.output
+    session = server.sandbox.store.sessions[session_id]
+    assert (session.status, session.void_reason) == ("Voided", "Wrong version")
+    again = run(*server.flags, "void", session_id, "--reason", "Twice")
+    assert again.exit_code == 1
+    assert len(again.stderr.strip().splitlines()) == 1
+    assert "already in Voided status" in again.stderr
+
+
+def _manifest(tmp_path: Path, pdf: Path, rows: list[str]) -> Path:
+    path = tmp_path / "manifest.csv"
+    header = "file,subject,signer_name,signer_email,signer_phone,sequential"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "a.pdf").write_bytes(pdf.read_bytes())
+    return path
+
+
+def test_batch_sends_every_row_and_resumes(
+    run: Cli, server: Server, pdf_file: Path, tmp_path: Path
+) -> None:
+    manifest = _manifest(
+        tmp_path,
+        pdf_file,
+        [
+            "docs/a.pdf,One,Ann Lee,ann@example.com,,no",
+            f"{pdf_file},Two,Bo Chen;Cy Dee,bo@example.com;,;5551234567,yes",
+            "docs/a.pdf,,Di Eve,di@example.com,,",
+        ],
+    )
+    journal = tmp_path / "journal.jsonl"
+    result = run(
+        *server.flags, "batch", str(manifest), "--concurrency", "2", "--journal", str(journal)
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 started, 0 failed, 0 skipped" in result.stdout
+    sessions = {s.subject: s for s in server.sandbox.store.sessions.values()}
+    assert set(sessions) == {"One", "Two", "a"}
+    two = sessions["Two"]
+    assert two.order_type == "OneByOne"
+    assert [(p.email, p.phone) for p in two.participants.values()] == [
+        ("bo@example.com", None),
+        (None, "5551234567"),
+    ]
+    again = run(*server.flags, "batch", str(manifest), "--journal", str(journal))
+    assert again.exit_code == 0, again.output
+    assert "0 started, 0 failed, 3 skipped" in again.stdout
+    assert len(server.sandbox.store.sessions) == 3
+
+
+def test_batch_reports_failed_rows(
+    run: Cli, server: Server, pdf_file: Path, tmp_path: Path
+) -> None:
+    bad_pdf = tmp_path / "docs" / "broken.pdf"
+    manifest = _manifest(
+        tmp_path,
+        pdf_file,
+        [
+            "docs/a.pdf,Fine,Ann Lee,ann@example.com,,",
+            "docs/broken.pdf,Broken,Bo Chen,bo@example.com,,",
+        ],
+    )
+    bad_pdf.write_bytes(b"this is not a PDF")
+    result = run(*server.flags, "batch", str(manifest))
+    assert result.exit_code == 1
+    assert "1 started, 1 failed, 0 skipped" in result.stdout
+    assert result.stderr.strip() == "easyink: 1 of 2 row(s) failed"
+    assert [s.subject for s in server.sandbox.store.sessions.values()] == ["Fine"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("missing.pdf,S,Ann,ann@example.com,,", "manifest row 2: file"),
+        ("docs/a.pdf,S,,ann@example.com,,", "manifest row 2: the 'signer_name' column is empty"),
+        ("docs/a.pdf,S,Ann,ann@example.com,,maybe", "'sequential' must be yes or no"),
+    ],
+)
+def test_batch_bad_manifest_is_one_line(  # noqa: PLR0917 - pytest fixtures
+    run: Cli, server: Server, pdf_file: Path, tmp_path: Path, row: str, message: str
+) -> None:
+    manifest = _manifest(tmp_path, pdf_file, [row])
+    result = run(*server.flags, "batch", str(manifest))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert server.sandbox.store.sessions == {}
+
+
+def test_login_against_local_sandbox_saves_token_privately(
+    run: Cli, server: Server, isolated_env: Path, pdf_file: Path
+) -> None:
+    result = run("--base-url", server.url, "login", "--user", "alice")
+    assert result.exit_code == 0, result.output
+    assert "Logged in" in result.stdout
+    mode = stat.S_IMODE(isolated_env.stat().st_mode)
+    assert mode == 0o600
+    values = read_config(isolated_env)
+    assert values["base_url"] == server.url
+    assert values["token"] not in result.output
+    # The saved settings alone are enough for the next commands, as user "alice".
+    sent = run("send", str(pdf_file), "--signer", "Jane Doe <jane@example.com>")
+    assert sent.exit_code == 0, sent.output
+    owners = {s.owner for s in server.sandbox.store.sessions.values()}
+    assert owners == {"alice"}
+
+
+def test_login_against_remote_prompts_for_the_code(run: Cli, server: Server) -> None:
+    result = run(
+        "--base-url",
+        "https://api.easyink.io",
+        "login",
+        "--client-id",
+        "my-client",
+        "--client-secret",
+        "s3cret",
+    )
+    # No input: the prompt is aborted, after the authorize URL was printed.
+    assert "https://identity.easyink.io/connect/authorize?" in result.stdout
+    assert "code_challenge_method=S256" in result.stdout
+    assert "s3cret" not in result.output
+    assert result.exit_code != 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["send", "nope.pdf", "--signer", "A <a@example.com>"], "does not exist"),
+        (["send", "{pdf}", "--signer", "Just A Name"], 'expected "Name <email>"'),
+        (["send", "{pdf}", "--signer", "A <a@example.com>", "--field", "x:1:2"], "PAGE must be"),
+        (["sessions", "show", "not-a-uuid"], "is not a valid UUID"),
+        (["sessions", "show", "00000000-0000-0000-0000-000000000001"], "404 NotFound"),
+        (["void", "00000000-0000-0000-0000-000000000001", "--reason", " "], "--reason must be"),
+        (["download", "00000000-0000-0000-0000-000000000001"], "404 NotFound"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr(
+    run: Cli, server: Server, pdf_file: Path, args: list[str], message: str
+) -> None:
+    args = [a.replace("{pdf}", str(pdf_file)) for a in args]
+    result = run(*server.flags, *args)
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("easyink: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_missing_token_for_configured_url(run: Cli, server: Server) -> None:
+    result = run("--base-url", server.url, "sessions", "list")
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("easyink: no access token for ")
+
+
+def test_debug_shows_the_traceback(run: Cli, server: Server) -> None:
+    with pytest.raises(Exception, match="404"):
+        run(*server.flags, "--debug", "sessions", "show", "00000000-0000-0000-0000-000000000001")
+
+
+def test_config_file_fallback_parser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from easyink_ext.cli import _config
+
+    path = tmp_path / "c.toml"
+    _config.write_config(path, {"base_url": "http://127.0.0.1:1", "token": 'a"b\\c'})
+    monkeypatch.setattr(sys, "version_info", (3, 10, 0))
+    assert _config.read_config(path) == {"base_url": "http://127.0.0.1:1", "token": 'a"b\\c'}

@@ -1,0 +1,75 @@
+"""A batch of workflows against a faulty sandbox over real uvicorn ends in a consistent state."""
+
+from __future__ import annotations
+
+import pytest
+
+from easyink_ext import EasyInk, RetryBudget
+from easyink_ext.batch import run_batch
+from easyink_ext.workflow import SentSession, Signer, WorkflowError, send_for_signature
+from easyink_sandbox import FaultConfig, SandboxConfig, run_server, simple_pdf
+
+from .conftest import PerTaskPools
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+WORKFLOWS = 300
+CONCURRENCY = 32
+
+
+@pytest.mark.parametrize("after_processing", [False, True], ids=["before", "after"])
+async def test_batch_under_faults_leaves_one_session_per_success(after_processing: bool) -> None:
+    faults = FaultConfig(
+        fail_rate=0.10,
+        fail_statuses=(503,),
+        rate_limit_rate=0.05,
+        drop_rate=0.02,
+        fault_after_processing=after_processing,
+        retry_after=0.01,
+        seed=1234 + after_processing,
+    )
+    pdf = simple_pdf(["Small contract"])
+    async with run_server(SandboxConfig(faults=faults)) as server:
+        sandbox = server.sandbox
+        async with EasyInk(
+            base_url=server.url,
+            token=sandbox.issue_token(),
+            backoff_base=0.01,
+            backoff_max=0.05,
+            retry_budget=RetryBudget(capacity=100_000),
+            timeout=20.0,
+            transport=PerTaskPools(CONCURRENCY),
+        ) as ei:
+
+            async def send(index: int) -> SentSession:
+                return await send_for_signature(
+                    ei,
+                    documents=[(f"contract-{index}.pdf", pdf)],
+                    signers=[Signer(f"Signer {index}", f"signer{index}@example.com")],
+                    subject=f"Contract {index}",
+                    recheck_delay=0.02,
+                )
+
+            results = await run_batch(range(WORKFLOWS), send, concurrency=CONCURRENCY)
+        sandbox.faults = FaultConfig()  # read the final state without faults
+        sessions = sandbox.store.sessions.values()
+
+    assert len(results) == WORKFLOWS
+    succeeded = [r.value for r in results if r.ok and r.value is not None]
+    failed = [r.error for r in results if not r.ok]
+    assert len(succeeded) + len(failed) == WORKFLOWS
+    assert all(isinstance(e, WorkflowError) for e in failed), failed[:3]
+    # Faults were really injected, and most workflows still went through.
+    assert any(r.fault is not None for r in sandbox.request_log)
+    assert len(succeeded) >= WORKFLOWS * 0.9
+
+    started = {s.id for s in sessions if s.status == "Pending"}
+    assert started == {str(s.session_id) for s in succeeded}
+    assert [s for s in sessions if s.status in ("Draft", "ReadyToStart")] == []
+    for session in sessions:
+        if session.status == "Pending":
+            assert len(session.documents) == 1
+            assert len(session.participants) == 1
+            assert len(session.fields) == 1
+    subjects = [s.subject for s in sessions if s.status == "Pending"]
+    assert len(subjects) == len(set(subjects))
