@@ -1,0 +1,34 @@
+"""The suite-wide loopback guard of tests/conftest.py refuses anything but loopback."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+
+from .conftest import NonLocalNetworkAccess
+
+
+def test_public_address_is_refused_before_connecting() -> None:
+    with socket.socket() as sock, pytest.raises(NonLocalNetworkAccess):
+        sock.connect(("93.184.216.34", 443))
+
+
+def test_public_name_is_not_even_resolved() -> None:
+    with pytest.raises(NonLocalNetworkAccess):
+        socket.getaddrinfo("api.easyink.io", 443)
+
+
+async def test_httpx_to_production_is_refused() -> None:
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(NonLocalNetworkAccess):
+            await client.get("https://api.easyink.io/api/signingSessions")
+
+
+def test_loopback_is_allowed() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        with socket.create_connection(server.getsockname(), timeout=5):
+            pass
