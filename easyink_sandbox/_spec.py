@@ -3,8 +3,9 @@
 The document is ``easyink_sandbox/_spec/easyink.yaml`` inside an installed wheel, else the
 repository's ``openapi/easyink.yaml``. Compiling builds, per operation, JSON Schema validators
 (OpenAPI 3.1 dialect, ``openapi-schema-validator``) for its parameters, request body and
-responses, with ``$ref`` resolved inside the document. A request is then validated with a few
-dictionary look-ups and schema checks, without any per-request parsing of the document.
+responses, with local ``$ref`` inlined once at compile time (only a recursive ``$ref`` is left
+for the ``referencing`` registry). A request is then validated with a few dictionary look-ups and
+schema checks, without any per-request parsing of the document or ``$ref`` resolution.
 
 Violations become one ``ValidationError`` inner error per field (``RequiredField`` or
 ``InvalidField``). A few violations carry the documented business message as the error's message
@@ -43,6 +44,9 @@ _OVERRIDES = {
     ("reason", "minLength"): VOID_REASON_REQUIRED,
     ("voidReason", "minLength"): VOID_REASON_REQUIRED,
 }
+# Keywords whose values are data, not schemas: never searched for $ref.
+_LITERAL_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples", "required"})
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 _BODY_REQUIRED_OVERRIDES = {
     "voidSession": VOID_REASON_REQUIRED,
     "recreateSession": VOID_REASON_REQUIRED,
@@ -375,8 +379,50 @@ class CompiledSpec:
                     self.operations[operation.operation_id] = operation
 
     def _validator(self, *pointer: str) -> Validator:
-        schema = {"$ref": f"{_BASE_URI}#/{_pointer(*pointer)}"}
+        try:
+            node: Any = self.document
+            for part in pointer:
+                node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(node, (dict, bool)):
+            # Local $refs inlined once here, so validating a request does no $ref look-ups.
+            schema: Any = self._inline(node, ())
+        else:
+            schema = {"$ref": f"{_BASE_URI}#/{_pointer(*pointer)}"}
         return OAS31Validator(schema, registry=self._registry, format_checker=oas31_format_checker)
+
+    def _inline(self, node: Any, stack: tuple[str, ...], *, names: bool = False) -> Any:
+        """``node`` with every local ``$ref`` replaced by its target (recursion kept as a $ref).
+
+        A ``$ref`` with sibling keywords becomes ``allOf`` (same meaning in JSON Schema 2020-12;
+        errors come from the same keywords). A ``$ref`` back into one of its own ancestors is
+        kept, made absolute so that the registry still resolves it.
+        """
+        if isinstance(node, list):
+            return [self._inline(item, stack) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if names:  # a name -> schema map ("properties"): no keyword among the keys
+            return {key: self._inline(value, stack) for key, value in node.items()}
+        out: dict[str, Any] = {
+            key: value
+            if key in _LITERAL_KEYWORDS
+            else self._inline(value, stack, names=key in _SCHEMA_MAPS)
+            for key, value in node.items()
+            if key != "$ref"
+        }
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            return out
+        if not ref.startswith("#/") or ref in stack:
+            out["$ref"] = f"{_BASE_URI}{ref}" if ref.startswith("#") else ref
+            return out
+        target = self._inline(self._resolve({"$ref": ref}), (*stack, ref))
+        if not out:
+            return target
+        out["allOf"] = [*out.get("allOf", []), target]
+        return out
 
     def _resolve(self, node: Any) -> Any:
         seen = 0
