@@ -2,23 +2,27 @@
 
 The sandbox runs in a separate process (``python -m easyink_sandbox --port 0 --latency-ms L``)
 over real uvicorn on 127.0.0.1, with a fixed latency of ``L`` ms added to every API request.
-The benchmark runs ``N`` workflows (:func:`easyink_ext.workflow.send_for_signature`, one small
-PDF, one signer) through :func:`easyink_ext.batch.run_batch` at concurrency ``C``, then the
-same number of workflows one after the other (``--sequential N_SEQ``, default ``N / 8``,
-scaled to ``N``), and prints:
+The client is ``EasyInk`` in its default configuration (sharded connection pool, see
+:mod:`easyink_ext._pool`); ``--pool-shards N`` overrides the number of pools (``1`` = one
+plain httpx pool). The benchmark runs ``N`` workflows
+(:func:`easyink_ext.workflow.send_for_signature`, one small PDF, one signer) through
+:func:`easyink_ext.batch.run_batch` at concurrency ``C``, then the same number of workflows
+one after the other (``--sequential N_SEQ``, default ``N / 8``, scaled to ``N``), and prints:
 
 - throughput: workflows per second at concurrency ``C``;
 - the Little's-law bound ``C / (R x L)``: with ``C`` workflows in flight, each made of ``R``
   sequential requests that take at least ``L`` each, no more than that many workflows per
-  second can finish. ``R`` is counted by a transport hook (every request the client sent,
-  retries included), divided by the number of workflows;
+  second can finish. ``R`` is counted by a request event hook on ``ei.http_client`` (every
+  API call of the workflows; retries inside the SDK's transport would not be counted, and the
+  sandbox injects no faults here), divided by the number of workflows;
 - their ratio (1.0 = the client adds nothing but the injected latency);
 - the speed-up over the sequential loop.
 
 Usage::
 
     python bench/batch.py [--workflows 256] [--concurrency 32] [--latency-ms 20]
-                          [--sequential 32] [--no-validate] [--output FILE]
+                          [--sequential 32] [--no-validate] [--pool-shards N]
+                          [--output FILE]
 """
 
 from __future__ import annotations
@@ -39,35 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from easyink_ext import EasyInk, OAuthClient  # noqa: E402
+from easyink_ext._client import DEFAULT_POOL_SHARDS  # noqa: E402
 from easyink_ext.batch import run_batch  # noqa: E402
 from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
 from easyink_sandbox import simple_pdf  # noqa: E402
-
-
-class CountingTransport(httpx.AsyncBaseTransport):
-    """Counts every request sent through it (retries included).
-
-    With ``shards > 1`` the requests of each asyncio task go to one of ``shards`` separate
-    connection pools (by task identity). httpcore's pool re-scans every connection for every
-    queued request whenever a request starts or ends (O(connections x waiting requests) per
-    request), which dominates the client's CPU time at 32 connections; one small pool per
-    worker task keeps that scan O(1). Requests of one workflow are sequential and stay in the
-    same task, so each pool holds about one connection.
-    """
-
-    def __init__(self, shards: int = 1) -> None:
-        self._pools = [httpx.AsyncHTTPTransport() for _ in range(max(1, shards))]
-        self.count = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.count += 1
-        task = asyncio.current_task()
-        pool = self._pools[(id(task) >> 4) % len(self._pools)] if task else self._pools[0]
-        return await pool.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        for pool in self._pools:
-            await pool.aclose()
 
 
 def start_sandbox(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
@@ -121,12 +100,18 @@ async def _timed(count: int, run: Callable[[int], Awaitable[object]]) -> float:
 async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
     """Run the concurrent and the sequential phases; return the measurements."""
     token = await login(url)
-    transport = CountingTransport(args.concurrency if args.pool == "sharded" else 1)
     pdf = simple_pdf(["Benchmark contract"])
     counter = iter(range(10**9))
+    sent = 0
+
+    async def count(_: httpx.Request) -> None:
+        nonlocal sent
+        sent += 1
+
     async with EasyInk(
-        base_url=url, token=token, transport=transport, validate_requests=args.validate
+        base_url=url, token=token, validate_requests=args.validate, pool_shards=args.pool_shards
     ) as ei:
+        ei.http_client.event_hooks["request"].append(count)
 
         async def one(_: object) -> object:
             n = next(counter)
@@ -148,12 +133,12 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
                 await one(None)
 
         await concurrent(min(args.concurrency, args.workflows))  # warm-up: connections, caches
-        transport.count = 0
+        sent = 0
         cpu_client, cpu_server = time.process_time(), _cpu_seconds(args.server_pid)
         elapsed = await _timed(args.workflows, concurrent)
         cpu_client = time.process_time() - cpu_client
         cpu_server = _cpu_seconds(args.server_pid) - cpu_server
-        requests_per_workflow = transport.count / args.workflows
+        requests_per_workflow = sent / args.workflows
         seq_elapsed = await _timed(args.sequential, sequential)
     latency = args.latency_ms / 1000.0
     throughput = args.workflows / elapsed
@@ -182,6 +167,12 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _pool_text(shards: int | None) -> str:
+    if shards is None:
+        return f"SDK default connection pool ({DEFAULT_POOL_SHARDS} shards)"
+    return "one connection pool" if shards == 1 else f"{shards} pool shards"
+
+
 def _report(args: argparse.Namespace, command: str, m: dict[str, float]) -> str:
     lines = [
         "# Batch workflow benchmark",
@@ -191,7 +182,7 @@ def _report(args: argparse.Namespace, command: str, m: dict[str, float]) -> str:
         f"Machine: {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPU(s); sandbox in a separate process over uvicorn on 127.0.0.1.",
         f"Settings: N={args.workflows} workflows, C={args.concurrency}, L={args.latency_ms:g} ms, "
-        f"request validation {'on' if args.validate else 'off'}, {args.pool} connection pool, "
+        f"request validation {'on' if args.validate else 'off'}, {_pool_text(args.pool_shards)}, "
         f"sequential sample {args.sequential} workflows.",
         "",
         "| measure | value |",
@@ -228,10 +219,11 @@ def main() -> None:
         help="turn off client-side request validation",
     )
     parser.add_argument(
-        "--pool",
-        choices=["sharded", "default"],
-        default="sharded",
-        help="one connection pool per worker task (default) or one shared pool",
+        "--pool-shards",
+        type=int,
+        default=None,
+        metavar="N",
+        help="connection pools of the EasyInk client (default: the SDK's default)",
     )
     parser.add_argument("--output", type=Path, help="also write the report (markdown) here")
     args = parser.parse_args()

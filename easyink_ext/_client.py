@@ -14,6 +14,7 @@ from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
 
 from . import pagination
+from ._pool import DEFAULT_LIMITS, ShardedTransport
 from ._redact import REDACTED
 from ._retry import (
     DEFAULT_BACKOFF_BASE,
@@ -41,6 +42,10 @@ STAGING_BASE_URL = "https://api-staging.easyink.io"
 SANDBOX_BASE_URL = "http://127.0.0.1:8765"
 
 DEFAULT_TIMEOUT = 30.0
+# Connection pools of the default transport (see easyink_ext._pool). bench/batch.py at 32 tasks:
+# 8, 16 and 32 shards cost about the same client CPU per request, a third of one pool's; 16 keeps
+# 6 of the 100 connections per shard and adds at most 16 connections.
+DEFAULT_POOL_SHARDS = 16
 # The generated client's token field is never used: the transport sets Authorization itself.
 _TOKEN_PLACEHOLDER = f"{REDACTED} (set per request by easyink_ext)"
 
@@ -76,6 +81,16 @@ class EasyInk:
             proxy environment variables are not read otherwise.
         transport: an ``httpx.AsyncBaseTransport`` to send through instead of a new
             connection pool (e.g. ``httpx.ASGITransport``); closed on exit like httpx does.
+            It is used as-is (not sharded).
+        pool_shards: number of connection pools of the default transport (default
+            ``DEFAULT_POOL_SHARDS``). Each asyncio task sends through one of them, picked
+            round-robin on its first request, which keeps httpcore's per-request scan of the
+            pool short when many tasks share the client (see :mod:`easyink_ext._pool`). Costs
+            up to that many more connections to the host than one pool. ``1`` gives one plain
+            ``httpx.AsyncHTTPTransport``. Not allowed with ``transport`` or ``http_client``.
+        limits: ``httpx.Limits`` of the default transport: the total over all shards, each
+            shard getting an equal share (at least one connection). Default:
+            ``easyink_ext._pool.DEFAULT_LIMITS`` (100 connections, all of which may stay alive).
         validate_requests: check requests against the spec before sending (default True).
         backoff_base / backoff_max / max_retry_after: retry timing (seconds).
         retry_budget: a :class:`~easyink_ext._retry.RetryBudget` to share between clients;
@@ -96,6 +111,8 @@ class EasyInk:
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        pool_shards: int | None = None,
+        limits: httpx.Limits | None = None,
         validate_requests: bool = True,
         backoff_base: float = DEFAULT_BACKOFF_BASE,
         backoff_max: float = DEFAULT_BACKOFF_MAX,
@@ -106,6 +123,13 @@ class EasyInk:
         if token is not None and token_provider is not None:
             raise ValueError("pass either token or token_provider, not both")
         provider = StaticToken(token) if token is not None else token_provider
+        if transport is None and http_client is None:
+            transport = _default_transport(pool_shards, limits)
+        elif pool_shards is not None or limits is not None:
+            raise ValueError(
+                "pool_shards and limits configure the default transport: "
+                "not allowed with transport or http_client"
+            )
         self._core = TransportCore(
             inner=transport,
             http_client=http_client,
@@ -260,6 +284,16 @@ class EasyInk:
             f"EasyInk(base_url={self._base_url!r}, max_retries={self._policy.max_retries}, "
             f"timeout={self._timeout.read!r}, auth={self._core.token_provider!r})"
         )
+
+
+def _default_transport(shards: int | None, limits: httpx.Limits | None) -> httpx.AsyncBaseTransport:
+    shards = DEFAULT_POOL_SHARDS if shards is None else shards
+    limits = DEFAULT_LIMITS if limits is None else limits
+    if shards < 1:
+        raise ValueError("pool_shards must be >= 1")
+    if shards == 1:
+        return httpx.AsyncHTTPTransport(limits=limits)
+    return ShardedTransport(shards, limits=limits)
 
 
 def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
