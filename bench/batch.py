@@ -180,9 +180,11 @@ def _report(args: argparse.Namespace, command: str, m: dict[str, float]) -> str:
         f"Command: `{command}`",
         "",
         f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPU(s); sandbox in a separate process over uvicorn on 127.0.0.1.",
+        f"{os.cpu_count()} CPU(s); sandbox in a separate process over uvicorn on 127.0.0.1 "
+        "(uvloop + httptools where installed).",
         f"Settings: N={args.workflows} workflows, C={args.concurrency}, L={args.latency_ms:g} ms, "
         f"request validation {'on' if args.validate else 'off'}, {_pool_text(args.pool_shards)}, "
+        f"client event loop {args.loop}, "
         f"sequential sample {args.sequential} workflows.",
         "",
         "| measure | value |",
@@ -225,6 +227,12 @@ def main() -> None:
         metavar="N",
         help="connection pools of the EasyInk client (default: the SDK's default)",
     )
+    parser.add_argument(
+        "--loop",
+        choices=("asyncio", "uvloop"),
+        default="asyncio",
+        help="the client's event loop (the sandbox process uses uvloop where installed)",
+    )
     parser.add_argument("--output", type=Path, help="also write the report (markdown) here")
     args = parser.parse_args()
     if args.sequential is None:
@@ -233,7 +241,12 @@ def main() -> None:
     proc, url = start_sandbox(args.latency_ms)
     args.server_pid = proc.pid
     try:
-        measures = asyncio.run(bench(args, url))
+        if args.loop == "uvloop":
+            import uvloop
+
+            measures = uvloop.run(bench(args, url))
+        else:
+            measures = asyncio.run(bench(args, url))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -7,11 +7,18 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from ._config import FaultConfig, SandboxConfig
 from ._server import _server, _url, _wait_started
 from .app import create_app
+
+_uvloop_run: Callable[[Coroutine[Any, Any, None]], None] | None
+try:  # the faster event loop, where installed (the sandbox extra installs it off Windows)
+    from uvloop import run as _uvloop_run
+except ImportError:  # pragma: no cover - depends on the platform
+    _uvloop_run = None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--retry-after", type=float, default=1.0, metavar="SECONDS")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--validate-responses", action="store_true")
+    parser.add_argument(
+        "--loop",
+        choices=("auto", "asyncio", "uvloop"),
+        default="auto",
+        help="event loop (auto: uvloop where installed, else asyncio)",
+    )
     parser.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
@@ -73,7 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    asyncio.run(_serve(args))
+    if args.loop != "asyncio" and _uvloop_run is not None:
+        _uvloop_run(_serve(args))
+    elif args.loop == "uvloop":
+        _parser().error("--loop uvloop: uvloop is not installed")
+    else:
+        asyncio.run(_serve(args))
     return 0
 
 
