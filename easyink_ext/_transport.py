@@ -41,6 +41,11 @@ _DELETE_NOTE = (
     "so the earlier attempt may have deleted it"
 )
 
+CLOSED_MESSAGE = (
+    "this EasyInk client is closed (after 'async with' or aclose()); its with_options views "
+    "share its connection pool and are closed with it: create a new EasyInk"
+)
+
 Validator = Callable[[httpx.Request], None]
 _sleep = anyio.sleep  # module attribute so tests can observe the delays
 
@@ -109,6 +114,9 @@ class TransportCore:
 
     async def send(self, request: httpx.Request, policy: RetryPolicy) -> httpx.Response:
         """Send ``request`` following ``policy``; raise typed errors for non-2xx answers."""
+        if self._closed:
+            # A with_options view has its own httpx client, which httpx does not know is closed.
+            raise RuntimeError(CLOSED_MESSAGE)
         if self.validator is not None:
             self.validator(request)
         method = request.method

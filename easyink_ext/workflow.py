@@ -466,9 +466,20 @@ def _prepare_document(index: int, doc: DocumentInput) -> _PreparedDocument:
     return _PreparedDocument(filename=filename, data=data)
 
 
-def _check_documents(documents: Sequence[DocumentInput]) -> tuple[_PreparedDocument, ...]:
+def _reads_files(documents: object) -> bool:
+    """True when ``documents`` names at least one file to read from disk."""
+    if isinstance(documents, (str, os.PathLike)):
+        return True
+    if isinstance(documents, bytes) or not isinstance(documents, Sequence):
+        return False
+    return any(isinstance(doc, (str, os.PathLike)) for doc in documents)
+
+
+def _check_documents(
+    documents: Sequence[DocumentInput] | DocumentInput,
+) -> tuple[_PreparedDocument, ...]:
     if isinstance(documents, (str, bytes, os.PathLike)):
-        documents = [documents]
+        return _check_documents([documents])
     result = tuple(_prepare_document(i, d) for i, d in enumerate(documents))
     if not result:
         raise ValueError("at least one document is required")
@@ -945,7 +956,11 @@ async def send_for_signature(
     if processing_timeout <= 0:
         raise ValueError("processing_timeout must be > 0")
     checked_signers = _check_signers(signers)
-    docs = _check_documents(documents)  # type: ignore[arg-type]
+    if _reads_files(documents):
+        # Reading files is blocking I/O: keep it off the event loop other tasks share.
+        docs = await anyio.to_thread.run_sync(_check_documents, documents)
+    else:
+        docs = _check_documents(documents)
     planned = None if fields is None else _check_fields(fields, checked_signers, len(docs))
 
     run = _Run(ei, recheck_delay)

@@ -35,12 +35,17 @@ _LINE = re.compile(r'^\s*([A-Za-z0-9_.-]+)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:#.*)?$
 
 @attrs.frozen
 class Settings:
-    """Resolved settings. ``base_url`` None means: use the embedded in-process sandbox."""
+    """Resolved settings. ``base_url`` None means: use the embedded in-process sandbox.
+
+    ``token_source`` tells where ``token`` came from: ``"flag"``, ``"env"``, ``"config"``
+    (the config file, which may also hold a refresh token) or None.
+    """
 
     base_url: str | None
     token: str | None = attrs.field(repr=False)
     config_file: Path
     values: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    token_source: str | None = None
 
     def get(self, key: str, env: str | None = None, flag: str | None = None) -> str | None:
         """``flag``, else the environment variable ``env``, else the config file's ``key``."""
@@ -120,10 +125,20 @@ def resolve_settings(*, base_url: str | None, token: str | None, config: str | N
     path = config_path(config)
     values = read_config(path)
     resolved_url = base_url or os.environ.get(ENV_BASE_URL) or values.get("base_url") or None
-    resolved_token = token or os.environ.get(ENV_TOKEN) or values.get("token") or None
+    source: str | None = None
+    resolved_token: str | None = None
+    for candidate, where in (
+        (token, "flag"),
+        (os.environ.get(ENV_TOKEN), "env"),
+        (values.get("token"), "config"),
+    ):
+        if candidate:
+            resolved_token, source = candidate, where
+            break
     return Settings(
         base_url=resolved_url.rstrip("/") if resolved_url else None,
         token=resolved_token,
         config_file=path,
         values=values,
+        token_source=source,
     )

@@ -10,6 +10,8 @@ from ..workflow import FieldSpec, Signer
 __all__ = ["parse_field", "parse_signer"]
 
 _ANGLE = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<\s*(?P<contact>[^<>]+?)\s*>\s*$")
+_ADDRESS = r"[^<>\s@]+@[^<>\s@]+"
+_BARE = re.compile(rf"^\s*(?:<\s*(?P<angled>{_ADDRESS})\s*>|(?P<plain>{_ADDRESS}))\s*$")
 
 
 def _contact(name: str, contact: str) -> Signer:
@@ -24,13 +26,14 @@ def _contact(name: str, contact: str) -> Signer:
 
 
 def parse_signer(text: str) -> Signer:
-    """``"Name <email>"``, ``"Name <phone>"`` or a bare e-mail address."""
+    """``"Name <email>"``, ``"Name <phone>"`` or a bare e-mail address (``<>`` optional)."""
     match = _ANGLE.match(text)
     if match is not None:
         return _contact(match.group("name"), match.group("contact"))
-    stripped = text.strip()
-    if "@" in stripped and " " not in stripped:
-        return Signer(name=stripped.split("@", 1)[0], email=stripped)
+    bare = _BARE.match(text)
+    if bare is not None:
+        address = bare.group("angled") or bare.group("plain")
+        return Signer(name=address.split("@", 1)[0], email=address)
     raise ValueError(f'signer {text!r}: expected "Name <email>" or "Name <phone>"')
 
 

@@ -13,6 +13,7 @@ import httpx
 from rich.console import Console
 
 from .._client import EasyInk
+from ._auth import token_provider
 from ._config import Settings
 
 if TYPE_CHECKING:
@@ -103,5 +104,8 @@ async def connect(settings: Settings) -> AsyncIterator[Connection]:
             f"no access token for {settings.base_url}: run 'easyink login', pass --token or set "
             "EASYINK_TOKEN"
         )
-    async with EasyInk(base_url=settings.base_url, token=settings.token) as ei:
+    async with (
+        token_provider(settings) as provider,
+        EasyInk(base_url=settings.base_url, token_provider=provider) as ei,
+    ):
         yield Connection(ei=ei)

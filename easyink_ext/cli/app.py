@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from ..errors import EasyInkError
+from .._redact import redact_text
+from ..errors import EasyInkError, OAuthError
 from ._config import resolve_settings
 from ._runtime import CliError, err
 
@@ -35,10 +36,22 @@ class _Root(click.Group):
         except KeyboardInterrupt:
             err("interrupted")
             ctx.exit(130)
+        except OAuthError as exc:
+            if _debug(ctx):
+                raise
+            hint = "" if ctx.invoked_subcommand == "login" else " (run 'easyink login' again)"
+            err(_one_line(exc) + hint)
+            ctx.exit(1)
         except (EasyInkError, ValueError, OSError) as exc:
             if _debug(ctx):
                 raise
             err(_one_line(exc))
+            ctx.exit(1)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            text = redact_text(_one_line(exc))
+            err(f"unexpected error: {text} (run with --debug for the traceback)")
             ctx.exit(1)
 
 

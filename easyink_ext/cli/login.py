@@ -8,39 +8,18 @@ EasyInk it prints the authorize URL and asks for the URL the browser was redirec
 
 from __future__ import annotations
 
-import os
 import time
-from urllib.parse import urlsplit
 
 import click
 import httpx
 
-from .._client import PRODUCTION_BASE_URL, STAGING_BASE_URL
-from ..auth import PRODUCTION_IDENTITY_URL, STAGING_IDENTITY_URL, OAuthClient, TokenSet
+from ..auth import OAuthClient, TokenSet
 from ..errors import OAuthError
+from ._auth import CALLBACKS, client_id_for, client_secret_for, identity_for, is_local
 from ._config import Settings, write_config
 from ._runtime import CliError, out, run
 
 __all__ = ["login"]
-
-_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-_SANDBOX_CLIENT = ("easyink-sandbox", "sandbox-secret")
-_CALLBACKS = {
-    PRODUCTION_IDENTITY_URL: "https://easyink.io",
-    STAGING_IDENTITY_URL: "https://staging.easyink.io",
-}
-
-
-def _identity_for(base_url: str) -> str:
-    if base_url == PRODUCTION_BASE_URL:
-        return PRODUCTION_IDENTITY_URL
-    if base_url == STAGING_BASE_URL:
-        return STAGING_IDENTITY_URL
-    return base_url  # the sandbox serves /connect/* itself
-
-
-def _is_local(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in _LOCAL_HOSTS
 
 
 async def _follow_authorize(url: str) -> str:
@@ -60,7 +39,11 @@ async def _follow_authorize(url: str) -> str:
     "--identity-url", metavar="URL", help="Identity provider (default: derived from the base URL)."
 )
 @click.option("--client-id", help="OAuth client id (EASYINK_CLIENT_ID, config file).")
-@click.option("--client-secret", help="OAuth client secret (EASYINK_CLIENT_SECRET).")
+@click.option(
+    "--client-secret",
+    help="OAuth client secret (EASYINK_CLIENT_SECRET, config file); a secret passed here is "
+    "saved in the config file so that commands can refresh the token.",
+)
 @click.option("--redirect-uri", metavar="URL", help="Registered callback URL.")
 @click.option("--user", "login_hint", metavar="NAME", help="login_hint (picks a sandbox user).")
 @click.pass_obj
@@ -72,29 +55,26 @@ def login(  # noqa: PLR0917 - one parameter per click option
     redirect_uri: str | None,
     login_hint: str | None,
 ) -> None:
-    """Log in with OAuth (Authorization Code + PKCE) and save the access token."""
+    """Log in with OAuth (Authorization Code + PKCE) and save the tokens.
+
+    Later commands renew an expired access token with the saved refresh token.
+    """
     if settings.base_url is None:
         raise CliError(
             "no base URL to log in to: pass --base-url (the embedded sandbox needs no login)"
         )
     identity = (
         settings.get("identity_url", "EASYINK_IDENTITY_URL", identity_url)
-        or _identity_for(settings.base_url)
+        or identity_for(settings.base_url)
     ).rstrip("/")
-    local = _is_local(identity)
-    cid = settings.get("client_id", "EASYINK_CLIENT_ID", client_id) or (
-        _SANDBOX_CLIENT[0] if local else None
-    )
-    secret = (
-        client_secret
-        or os.environ.get("EASYINK_CLIENT_SECRET")
-        or (_SANDBOX_CLIENT[1] if local else None)
-    )
+    local = is_local(identity)
+    cid = client_id_for(settings, identity, client_id)
+    secret = client_secret_for(settings, identity, client_secret)
     if not cid:
         raise CliError("no OAuth client id: pass --client-id or set EASYINK_CLIENT_ID")
     callback = (
         settings.get("redirect_uri", "EASYINK_REDIRECT_URI", redirect_uri)
-        or _CALLBACKS.get(identity)
+        or CALLBACKS.get(identity)
         or "http://127.0.0.1/callback"
     )
 
@@ -125,6 +105,8 @@ def login(  # noqa: PLR0917 - one parameter per click option
         client_id=cid,
         redirect_uri=callback,
     )
+    if client_secret:
+        values["client_secret"] = client_secret
     if tokens.refresh_token:
         values["refresh_token"] = tokens.refresh_token
     else:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from easyink_ext.cli._config import read_config
+from easyink_ext.cli._parse import parse_signer
 
 from .conftest import Cli, Server
 
@@ -213,6 +214,39 @@ def test_login_against_local_sandbox_saves_token_privately(
     assert owners == {"alice"}
 
 
+def test_saved_login_refreshes_an_expired_token_and_saves_it_privately(
+    run: Cli, server: Server, isolated_env: Path
+) -> None:
+    assert run("--base-url", server.url, "login").exit_code == 0
+    before = read_config(isolated_env)
+    server.sandbox.advance_time(2 * server.sandbox.config.token_ttl)  # the saved token expired
+    listed = run("sessions", "list")
+    assert listed.exit_code == 0, listed.output
+    after = read_config(isolated_env)
+    assert after["token"] != before["token"]
+    assert after["refresh_token"]
+    assert stat.S_IMODE(isolated_env.stat().st_mode) == 0o600
+    for secret in (before["token"], after["token"], after["refresh_token"]):
+        assert secret not in listed.output
+    # The renewed token works as saved, without another refresh.
+    refreshes = [r for r in server.sandbox.request_log if r[1] == "/connect/token"]
+    assert len(refreshes) == 2  # the login's code exchange and the refresh
+    assert run("sessions", "list").exit_code == 0
+    assert [r for r in server.sandbox.request_log if r[1] == "/connect/token"] == refreshes
+
+
+def test_a_token_given_on_the_command_line_is_not_refreshed(
+    run: Cli, server: Server, isolated_env: Path
+) -> None:
+    assert run("--base-url", server.url, "login").exit_code == 0
+    server.sandbox.advance_time(2 * server.sandbox.config.token_ttl)
+    saved = read_config(isolated_env)
+    result = run("--base-url", server.url, "--token", saved["token"], "sessions", "list")
+    assert result.exit_code == 1
+    assert "401 Unauthorized" in result.stderr
+    assert read_config(isolated_env) == saved
+
+
 def test_login_against_remote_prompts_for_the_code(run: Cli, server: Server) -> None:
     result = run(
         "--base-url",
@@ -273,3 +307,39 @@ def test_config_file_fallback_parser(tmp_path: Path, monkeypatch: pytest.MonkeyP
     _config.write_config(path, {"base_url": "http://127.0.0.1:1", "token": 'a"b\\c'})
     monkeypatch.setattr(sys, "version_info", (3, 10, 0))
     assert _config.read_config(path) == {"base_url": "http://127.0.0.1:1", "token": 'a"b\\c'}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "email"),
+    [
+        ("<jane@example.com>", "jane", "jane@example.com"),
+        (" jane@example.com ", "jane", "jane@example.com"),
+        ("Jane Doe <jane@example.com>", "Jane Doe", "jane@example.com"),
+    ],
+)
+def test_signer_forms(text: str, name: str, email: str) -> None:
+    signer = parse_signer(text)
+    assert (signer.name, signer.email) == (name, email)
+
+
+@pytest.mark.parametrize("text", ["<a@example.com", "a@example.com>", "<<a@example.com>>"])
+def test_malformed_signer_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="expected"):
+        parse_signer(text)
+
+
+def test_unexpected_error_is_one_line_without_traceback(
+    run: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: Path) -> dict[str, str]:
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr("easyink_ext.cli._config.read_config", broken)
+    result = run("sessions", "list")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "easyink: unexpected error: RuntimeError: boom second line "
+        "(run with --debug for the traceback)"
+    ]
+    with pytest.raises(RuntimeError, match="boom"):
+        run("--debug", "sessions", "list")

@@ -92,6 +92,17 @@ async def test_owned_transport_is_closed() -> None:
     assert closed == [True]
 
 
+async def test_client_and_views_refuse_to_send_after_close(api: MockAPI) -> None:
+    ei = EasyInk(base_url=BASE_URL, token=TOKEN, transport=api.transport())
+    view = ei.with_options(max_retries=0)
+    await ei.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await session_exists.asyncio(UUID(DRAFT_ID), client=ei.client)
+    with pytest.raises(RuntimeError, match="EasyInk client is closed"):
+        await session_exists.asyncio(UUID(DRAFT_ID), client=view.client)
+    assert api.count == 0
+
+
 def test_sorting_serialisation() -> None:
     rules: list[Any] = [
         sort_by("created", descending=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from uuid import UUID
 
@@ -47,6 +48,24 @@ async def test_success_returns_every_id_and_session_is_pending(
     assert sent.participants_by_signer[ALAN] == sent.participant_ids[1]
     assert set(sent.timings) >= {"create draft", "upload documents", "convert", "start"}
     assert [d.title for d in session.documents.values()] == ["Contract", "Annex"]
+
+
+async def test_document_files_are_read_off_the_event_loop(
+    ei: EasyInk, pdf: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "Contract.pdf"
+    path.write_bytes(pdf)
+    readers: list[str] = []
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        readers.append(threading.current_thread().name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    await send_for_signature(ei, documents=[path], signers=[ADA], subject="Threaded read")
+    assert len(readers) == 1  # read once
+    assert readers[0] != threading.main_thread().name
 
 
 async def test_default_fields_sit_on_last_page_without_overlap(
