@@ -127,10 +127,14 @@ def resolve_settings(*, base_url: str | None, token: str | None, config: str | N
     resolved_url = base_url or os.environ.get(ENV_BASE_URL) or values.get("base_url") or None
     source: str | None = None
     resolved_token: str | None = None
+    # A saved token belongs to the server it was issued for: never send it anywhere else.
+    saved_url = (values.get("base_url") or "").rstrip("/")
+    target_url = (resolved_url or "").rstrip("/")
+    saved_token = values.get("token") if not saved_url or saved_url == target_url else None
     for candidate, where in (
         (token, "flag"),
         (os.environ.get(ENV_TOKEN), "env"),
-        (values.get("token"), "config"),
+        (saved_token, "config"),
     ):
         if candidate:
             resolved_token, source = candidate, where

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from easyink_ext.cli._config import read_config
+from easyink_ext.cli._config import read_config, resolve_settings, write_config
 from easyink_ext.cli._parse import parse_signer
 
 from .conftest import Cli, Server
@@ -245,6 +245,21 @@ def test_a_token_given_on_the_command_line_is_not_refreshed(
     assert result.exit_code == 1
     assert "401 Unauthorized" in result.stderr
     assert read_config(isolated_env) == saved
+
+
+def test_a_saved_token_is_only_sent_to_the_server_it_was_saved_for(isolated_env: Path) -> None:
+    write_config(isolated_env, {"base_url": "http://127.0.0.1:8765", "token": "saved-token"})
+    same = resolve_settings(base_url=None, token=None, config=None)
+    assert (same.base_url, same.token, same.token_source) == (
+        "http://127.0.0.1:8765",
+        "saved-token",
+        "config",
+    )
+    assert resolve_settings(base_url="http://127.0.0.1:8765/", token=None, config=None).token
+    other = resolve_settings(base_url="https://api.easyink.io", token=None, config=None)
+    assert (other.token, other.token_source) == (None, None)
+    flagged = resolve_settings(base_url="https://api.easyink.io", token="mine", config=None)
+    assert (flagged.token, flagged.token_source) == ("mine", "flag")
 
 
 def test_login_against_remote_prompts_for_the_code(run: Cli, server: Server) -> None:
