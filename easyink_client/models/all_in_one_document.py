@@ -14,7 +14,7 @@ T = TypeVar("T", bound="AllInOneDocument")
 
 @_attrs_define
 class AllInOneDocument:
-    """Combined document with all participants' signatures; available once the session is finished.
+    """Combined document merging all participants' signatures into one file; only available after the session is finished.
 
     Attributes:
         title (None | str | Unset):

@@ -29,7 +29,7 @@ class SigningConfiguration:
     """Complete configuration of a signing session draft.
 
     Attributes:
-        signing_session_id (UUID):
+        signing_session_id (UUID): Unique identifier of the signing session draft
         is_locked (bool): Whether the draft is locked from modifications
         organization_id (UUID | Unset): Organization the session belongs to
         settings_set_id (UUID | Unset): Settings template applied to the session (branding, policies)
@@ -40,13 +40,18 @@ class SigningConfiguration:
         is_session_copy_disabled (bool | Unset): Copies/duplicates disabled by organization policy
         is_valid_bulk_participant (bool | None | Unset): Validation status of bulk participants; null when not a bulk
             session
-        subject (None | str | Unset):
-        documents (list[SigningConfigurationDocument] | None | Unset):
-        attachments (list[SigningConfigurationAttachment] | None | Unset):
-        participants (list[SigningConfigurationParticipant] | None | Unset):
-        bulk_participants (list[BulkParticipant] | None | Unset):
-        signature_fields (list[SignatureField] | None | Unset):
-        page_labels (list[PageLabel] | None | Unset):
+        subject (None | str | Unset): Subject/title shown to participants in notifications and UI
+        documents (list[SigningConfigurationDocument] | None | Unset): Primary documents that participants will sign
+        attachments (list[SigningConfigurationAttachment] | None | Unset): Reference/supporting documents that
+            participants can view but not sign
+        participants (list[SigningConfigurationParticipant] | None | Unset): Participants for regular signing sessions
+            (ignored if isBulkSession = true)
+        bulk_participants (list[BulkParticipant] | None | Unset): Participants for bulk signing sessions (only used if
+            isBulkSession = true)
+        signature_fields (list[SignatureField] | None | Unset): Interactive fields where participants provide
+            signatures, dates, initials, etc.
+        page_labels (list[PageLabel] | None | Unset): Auto-generated labels showing metadata like session IDs or
+            timestamps on signed documents
         reminder_frequency (None | ReminderFrequency | Unset):
         signing_order_settings (SigningOrderSettings | Unset): The order in which participants receive and complete
             signing.

@@ -21,14 +21,16 @@ class SigningConfigurationParticipant:
 
     Attributes:
         id (UUID): Unique identifier of the participant in the signing session
-        first_name (None | str | Unset):
-        middle_name (None | str | Unset):
-        last_name (None | str | Unset):
-        email (None | str | Unset):
-        phone (None | str | Unset):
+        first_name (None | str | Unset): Participant's first (given) name
+        middle_name (None | str | Unset): Participant's middle name or initial (optional)
+        last_name (None | str | Unset): Participant's last (family) name
+        email (None | str | Unset): Email address for sending signing invitations and notifications
+        phone (None | str | Unset): Phone number for SMS notifications (10 digits)
         role (ParticipantRole | Unset): `Initiator` created the session; `Signer` signs documents.
-        user_id (None | Unset | UUID): Link to a registered user account, if any.
-        delivery_methods (list[DeliveryMethod] | None | Unset):
+        user_id (None | Unset | UUID): Link to a registered user account, if any; pre-fills the participant from their
+            profile.
+        delivery_methods (list[DeliveryMethod] | None | Unset): Methods for delivering the signing link; several may be
+            given for redundancy.
         language (Language | Unset): Language of the signing interface and notifications.
         signature_blob_id (None | Unset | UUID): Pre-saved signature image applied to signature fields, if any.
         initials_blob_id (None | Unset | UUID): Pre-saved initials image applied to initials fields, if any.

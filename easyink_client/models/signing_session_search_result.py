@@ -18,10 +18,10 @@ class SigningSessionSearchResult:
     """
     Attributes:
         items (list[SigningSessionItem] | None): Sessions of this page; empty when nothing matches.
-        total_items_count (int):
-        pages_count (int):
-        page_index (int):
-        page_size (int):
+        total_items_count (int): Total number of sessions matching the search criteria across all pages
+        pages_count (int): Total number of pages available based on pageSize and totalItemsCount
+        page_index (int): Current page index (0-based, matches the request parameter)
+        page_size (int): Number of items per page (matches the request parameter)
     """
 
     items: list[SigningSessionItem] | None

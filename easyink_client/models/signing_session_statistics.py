@@ -13,11 +13,17 @@ T = TypeVar("T", bound="SigningSessionStatistics")
 class SigningSessionStatistics:
     """
     Attributes:
-        sessions_to_sign_count (int): Sessions where the current user must sign
-        drafts_count (int):
-        ready_to_start_count (int):
-        in_progress_count (int): Started sessions not yet finished (Pending and InProgress)
-        needs_action_count (int): Sessions requiring attention (e.g. declined, notification errors)
+        sessions_to_sign_count (int): Sessions where the current user is a participant and needs to sign (in any status
+            where
+            the user's action is pending).
+        drafts_count (int): Sessions in Draft status (being configured, not yet sent) created by or visible to the user
+        ready_to_start_count (int): Sessions in ReadyToStart status (configured, waiting to be started manually)
+        in_progress_count (int): Sessions sent to participants and awaiting signatures (InProgress; counted here
+            together
+            with Pending, i.e. started but nobody signed yet).
+        needs_action_count (int): Sessions requiring immediate attention: sessions with errors (e.g. notification
+            errors),
+            declined sessions, or sessions awaiting approval.
     """
 
     sessions_to_sign_count: int

@@ -26,18 +26,21 @@ class SigningView:
     """An active or completed signing session.
 
     Attributes:
-        signing_session_id (UUID):
+        signing_session_id (UUID): Unique identifier of the signing session
         status (SessionStatus): Lifecycle status: Draft (being configured), ReadyToStart (converted), Pending (started,
             nobody
             signed yet), InProgress (some signed), Finished, Declined, Voided, Expired.
         bulk_session_id (None | Unset | UUID): Parent bulk session, null for regular sessions
-        subject (None | str | Unset):
+        subject (None | str | Unset): Subject/title of the signing session
         can_be_voided (bool | Unset): Whether the current user may void this session
         can_be_copied (bool | Unset): Whether the current user may duplicate this session
-        documents (list[SigningViewDocument] | None | Unset):
-        participants (list[SigningViewParticipant] | None | Unset):
-        signed_documents (list[SignedDocument] | None | Unset):
-        attachments (list[SigningViewAttachment] | None | Unset):
+        documents (list[SigningViewDocument] | None | Unset): Primary documents that participants sign
+        participants (list[SigningViewParticipant] | None | Unset): All participants in the session with their current
+            signing status
+        signed_documents (list[SignedDocument] | None | Unset): Individual signed copies generated for each participant
+            after they complete signing,
+            each with that participant's signatures applied.
+        attachments (list[SigningViewAttachment] | None | Unset): Reference/supporting documents attached to the session
         all_in_one_document (AllInOneDocument | None | Unset):
     """
 

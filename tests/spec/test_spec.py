@@ -192,3 +192,29 @@ def test_example_validates_against_its_schema(example: Any) -> None:
 def test_constraints_reject_bad_documents(schema_name: str, bad: Any) -> None:
     validator = make_validator(SPEC, {"$ref": f"#/components/schemas/{schema_name}"})
     assert list(validator.iter_errors(bad)), f"{schema_name} accepted {bad!r}"
+
+
+# The download headers of the API reference: (Content-Disposition example, lists Content-Type).
+DOWNLOAD_HEADERS = {
+    "downloadDraftDocument": ("Employment_Agreement.pdf", False),
+    "downloadDraftAttachment": ("Employee_Handbook.pdf", False),
+    "downloadSessionAttachment": ("Company_Policy_Handbook.pdf", True),
+    "downloadSessionDocument": ("Employment_Agreement_Original.pdf", True),
+    "downloadSignedDocument": ("Employment_Agreement_John_Smith_Signed.pdf", True),
+    "downloadAllInOneDocument": ("Employment_Agreement_All_Signatures.pdf", True),
+}
+
+
+@pytest.mark.parametrize("operation_id", sorted(DOWNLOAD_HEADERS))
+def test_download_headers_follow_the_reference(operation_id: str) -> None:
+    filename, lists_content_type = DOWNLOAD_HEADERS[operation_id]
+    (op,) = [op for op in _operations().values() if op["operationId"] == operation_id]
+    ok = op["responses"]["200"]
+    assert set(ok["content"]) == {"application/pdf"}
+    headers = ok["headers"]
+    assert headers["Content-Disposition"]["example"] == f'attachment; filename="{filename}"'
+    assert headers["Content-Length"]["schema"] == {"type": "integer", "minimum": 0}
+    if lists_content_type:
+        assert headers["Content-Type"]["example"] == "application/pdf"
+    else:
+        assert "Content-Type" not in headers

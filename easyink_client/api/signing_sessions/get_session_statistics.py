@@ -76,7 +76,8 @@ def sync_detailed(
 ) -> Response[ApiErrorResponse | SigningSessionStatistics]:
     """Session statistics
 
-     Summary counts of the caller's signing sessions grouped by status.
+     Summary counts of the caller's signing sessions grouped by status (sessions to sign, drafts,
+    ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,7 +102,8 @@ def sync(
 ) -> ApiErrorResponse | SigningSessionStatistics | None:
     """Session statistics
 
-     Summary counts of the caller's signing sessions grouped by status.
+     Summary counts of the caller's signing sessions grouped by status (sessions to sign, drafts,
+    ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +124,8 @@ async def asyncio_detailed(
 ) -> Response[ApiErrorResponse | SigningSessionStatistics]:
     """Session statistics
 
-     Summary counts of the caller's signing sessions grouped by status.
+     Summary counts of the caller's signing sessions grouped by status (sessions to sign, drafts,
+    ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,7 +148,8 @@ async def asyncio(
 ) -> ApiErrorResponse | SigningSessionStatistics | None:
     """Session statistics
 
-     Summary counts of the caller's signing sessions grouped by status.
+     Summary counts of the caller's signing sessions grouped by status (sessions to sign, drafts,
+    ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
