@@ -46,8 +46,13 @@ def update_session_participant(call: Call) -> Response:
 
 
 def download_session_attachment(call: Call) -> Response:
-    """GET /api/signingSessions/{id}/attachments/{attachmentId}."""
+    """GET /api/signingSessions/{id}/attachments/{attachmentId} (in every status but Draft)."""
     session = call.store.session(call.user, call.path[0])
+    if session.status == "Draft":
+        raise validation(
+            f"Attachment '{call.path[1]}' is not available while the signing session is in"
+            " Draft status"
+        )
     attachment = call.store.ready_document(call.store.attachment(session, call.path[1]))
     return call.download(attachment.blob, attachment.filename)
 

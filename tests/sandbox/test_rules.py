@@ -309,14 +309,34 @@ async def test_attachments(client: httpx.AsyncClient, drafts: Drafts) -> None:
     assert (
         await client.get(f"/api/signingSessionDrafts/{sid}/attachments/{aid}")
     ).status_code == 200
-    assert (await client.get(f"/api/signingSessions/{sid}/attachments/{aid}")).status_code == 200
     assert (
         await client.delete(f"/api/signingSessionDrafts/{sid}/attachments/{aid}")
     ).status_code == 200
-    r = await client.get(f"/api/signingSessions/{sid}/attachments/{aid}")
+    r = await client.get(f"/api/signingSessionDrafts/{sid}/attachments/{aid}")
     assert_error(r, 400, f"Attachment '{aid}' not found")
     r = await client.get(f"/api/signingSessions/{sid}/documents/{aid}")
     assert_error(r, 400, f"Document '{aid}' not found")
+
+
+async def test_session_attachment_not_in_draft(client: httpx.AsyncClient, drafts: Drafts) -> None:
+    """Session attachments are "available in all session statuses except Draft"."""
+    sid, _, _ = await drafts.ready()
+    files = {"fileContent": ("terms.pdf", simple_pdf(["Terms"]), "application/pdf")}
+    r = await client.post(f"/sandbox/signingSessionDrafts/{sid}/attachments", files=files)
+    aid = r.json()
+    url = f"/api/signingSessions/{sid}/attachments/{aid}"
+    assert_error(
+        await client.get(url),
+        400,
+        f"Attachment '{aid}' is not available while the signing session is in Draft status",
+    )
+    assert (await client.post(f"/api/signingSessionDrafts/{sid}/convert")).status_code == 200
+    r = await client.get(url)
+    assert r.status_code == 200
+    assert r.content.startswith(b"%PDF-")
+    missing = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    r = await client.get(f"/api/signingSessions/{sid}/attachments/{missing}")
+    assert_error(r, 400, f"Attachment '{missing}' not found")
 
 
 async def test_void_rules(client: httpx.AsyncClient, sandbox: Sandbox, drafts: Drafts) -> None:
