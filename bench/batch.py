@@ -31,7 +31,6 @@ import argparse
 import asyncio
 import os
 import platform
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -42,53 +41,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from easyink_ext import EasyInk, OAuthClient  # noqa: E402
+from _sandbox import login, start_sandbox  # noqa: E402
+
+from easyink_ext import EasyInk  # noqa: E402
 from easyink_ext._client import DEFAULT_POOL_SHARDS  # noqa: E402
 from easyink_ext.batch import run_batch  # noqa: E402
 from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
 from easyink_sandbox import simple_pdf  # noqa: E402
-
-
-def start_sandbox(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
-    """Start the sandbox process with the given latency; return it and its URL."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "easyink_sandbox",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--latency-ms",
-            str(latency_ms),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    marker = "listening on "
-    if marker not in line:
-        proc.terminate()
-        raise RuntimeError(f"unexpected sandbox output: {line!r}")
-    return proc, line.split(marker, 1)[1].strip()
-
-
-async def login(url: str) -> str:
-    """An access token from the sandbox's authorization-code + PKCE flow."""
-    async with OAuthClient(
-        client_id="easyink-sandbox",
-        client_secret="sandbox-secret",
-        redirect_uri="http://127.0.0.1/callback",
-        issuer=url,
-    ) as oauth:
-        request = oauth.authorization_request()
-        async with httpx.AsyncClient() as http:
-            answer = await http.get(request.url, follow_redirects=False)
-        tokens = await oauth.exchange_code(request, callback_url=answer.headers["location"])
-        return tokens.access_token
 
 
 async def _timed(count: int, run: Callable[[int], Awaitable[object]]) -> float:
@@ -238,7 +197,7 @@ def main() -> None:
     if args.sequential is None:
         args.sequential = max(4, args.workflows // 8)
     command = "python bench/batch.py " + " ".join(sys.argv[1:])
-    proc, url = start_sandbox(args.latency_ms)
+    proc, url = start_sandbox("--latency-ms", str(args.latency_ms))
     args.server_pid = proc.pid
     try:
         if args.loop == "uvloop":

@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
 import httpx
@@ -37,48 +34,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _sandbox import login, start_sandbox  # noqa: E402
+
 from easyink_client import AuthenticatedClient  # noqa: E402
 from easyink_client.api.signing_session_drafts import create_draft, get_draft  # noqa: E402
 from easyink_client.api.signing_sessions import session_exists  # noqa: E402
 from easyink_client.models import CreateDraftRequest  # noqa: E402
-from easyink_ext import EasyInk, OAuthClient  # noqa: E402
+from easyink_ext import EasyInk  # noqa: E402
 
 Call = Callable[[], Awaitable[object]]
-
-
-def start_sandbox() -> tuple[subprocess.Popen[str], str]:
-    """Start ``python -m easyink_sandbox`` on a free port; return the process and its URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "easyink_sandbox", "--host", "127.0.0.1", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    marker = "listening on "
-    if marker not in line:
-        proc.terminate()
-        raise RuntimeError(f"unexpected sandbox output: {line!r}")
-    return proc, line.split(marker, 1)[1].strip()
-
-
-async def login(url: str) -> str:
-    """Get an access token through the sandbox's authorization-code flow."""
-    async with OAuthClient(
-        client_id="easyink-sandbox",
-        client_secret="sandbox-secret",
-        redirect_uri="https://easyink.io",
-        issuer=url,
-    ) as oauth:
-        request = oauth.authorization_request()
-        async with httpx.AsyncClient() as browser:
-            answer = await browser.get(request.url)
-        callback = answer.headers["Location"]
-        assert parse_qs(urlsplit(callback).query)["code"]
-        tokens = await oauth.exchange_code(request, callback_url=callback)
-        return tokens.access_token
 
 
 async def measure(call: Call, count: int) -> float:
