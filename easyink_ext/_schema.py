@@ -39,7 +39,11 @@ _ANNOTATIONS = frozenset(
     }
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+# One "@", a dot in the domain, and none of the characters that delimit addresses in mail
+# headers ("Name <a@b.c>", lists, quoted parts); international characters are allowed.
+_EMAIL_PART = r'[^@\s<>()\[\],;:"\\]+'
+EMAIL = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$")
+_EMAIL = EMAIL
 _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "uuid": (_UUID, "is not a valid UUID"),
     "email": (_EMAIL, "is not a valid email address"),

@@ -99,6 +99,7 @@ from easyink_client.models.void_session_request import VoidSessionRequest
 from easyink_client.types import File
 
 from . import pagination
+from ._schema import EMAIL
 from .errors import (
     APIConnectionError,
     EasyInkError,
@@ -152,7 +153,7 @@ ReminderName = Literal["Never", "Daily", "Weekly"]
 DocumentInput = Union[str, "os.PathLike[str]", bytes, tuple[str, bytes]]
 """A document: a file path, raw bytes, or ``(filename, bytes)``."""
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_RE = EMAIL  # the same rule as the SDK's request validation
 _PHONE_SEPARATORS = re.compile(r"[\s().\-]")
 _T = TypeVar("_T")
 

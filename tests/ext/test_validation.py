@@ -268,3 +268,29 @@ async def test_base_url_with_path_prefix_is_validated(api: MockAPI) -> None:
             await get_draft.asyncio("nope", client=ei.client)  # type: ignore[arg-type]
         await create_draft.asyncio(client=ei.client, body=CreateDraftRequest(subject="ok"))
     assert [r.url.path for r in api.requests] == ["/v1/api/signingSessionDrafts"]
+
+
+@pytest.mark.parametrize(
+    ("email", "valid"),
+    [
+        ("ann@example.com", True),
+        ("first.last+tag@sub.example.co.uk", True),
+        ("jöhn@exämple.de", True),
+        ("<ann@example.com>", False),
+        ("Ann <ann@example.com>", False),
+        ("ann lee@example.com", False),
+        ("ann@example", False),
+        ("a,b@example.com", False),
+    ],
+)
+async def test_email_format_refuses_header_syntax(
+    api: MockAPI, ei: EasyInk, email: str, valid: bool
+) -> None:
+    body = _participant(email=email)
+    call = add_draft_participant.asyncio(UUID(DRAFT_ID), client=ei.client, body=body)
+    if valid:
+        await call
+        assert len(api.requests) == 1
+    else:
+        err = await _refused(api, call)
+        assert err.problems == [f"body.email: {email!r} is not a valid email address"]
