@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -284,6 +286,30 @@ async def test_cancellation_removes_the_temporary_file(tmp_path: Path) -> None:
         await started.wait()
         assert len(_leftovers(tmp_path)) == 1  # the partial data is in the temporary file
         tg.cancel_scope.cancel()
+    assert _entries(tmp_path) == []
+
+
+async def test_cancellation_while_the_temporary_file_is_created_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+    real_open = os.open
+
+    def slow_open(path: Any, flags: int, mode: int = 0o777) -> int:
+        entered.set()
+        release.wait(10)
+        return real_open(path, flags, mode)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": str(len(DATA))}, content=DATA)
+
+    async with mock_client(handler) as ei, anyio.create_task_group() as tg:
+        monkeypatch.setattr(os, "open", slow_open)
+        tg.start_soon(download, ei, PATH, tmp_path / "out.pdf")
+        await anyio.to_thread.run_sync(entered.wait, 10)
+        tg.cancel_scope.cancel()
+        release.set()
+    monkeypatch.undo()
     assert _entries(tmp_path) == []
 
 
