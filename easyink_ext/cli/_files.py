@@ -11,6 +11,7 @@ import attrs
 from rich.progress import Progress
 
 from easyink_client.models.all_in_one_document import AllInOneDocument
+from easyink_client.models.signed_document import SignedDocument
 from easyink_client.models.signing_view import SigningView
 
 from .._client import EasyInk
@@ -47,12 +48,8 @@ def _unique(directory: Path, name: str, taken: set[str]) -> Path:
     return directory / candidate
 
 
-async def download_session_pdfs(
-    ei: EasyInk, view: SigningView, directory: Path, progress: Progress | None = None
-) -> list[SavedFile]:
-    """Download the Ready signed documents and the all-in-one PDF of ``view`` into ``directory``."""
-    await anyio.Path(directory).mkdir(parents=True, exist_ok=True)
-    session_id: UUID = view.signing_session_id
+def ready_pdfs(view: SigningView) -> tuple[list[SignedDocument], AllInOneDocument | None]:
+    """The signed documents of ``view`` that are Ready, and its all-in-one PDF if Ready."""
     signed = [
         d
         for d in view.signed_documents or []
@@ -60,8 +57,18 @@ async def download_session_pdfs(
     ]
     all_in_one = view.all_in_one_document
     if not isinstance(all_in_one, AllInOneDocument):
-        all_in_one = None
-    aio_ready = all_in_one is not None and getattr(all_in_one.status, "value", None) == "Ready"
+        return signed, None
+    return signed, all_in_one if getattr(all_in_one.status, "value", None) == "Ready" else None
+
+
+async def download_session_pdfs(
+    ei: EasyInk, view: SigningView, directory: Path, progress: Progress | None = None
+) -> list[SavedFile]:
+    """Download the Ready signed documents and the all-in-one PDF of ``view`` into ``directory``."""
+    await anyio.Path(directory).mkdir(parents=True, exist_ok=True)
+    session_id: UUID = view.signing_session_id
+    signed, all_in_one = ready_pdfs(view)
+    aio_ready = all_in_one is not None
     total = len(signed) + (1 if aio_ready else 0)
     task = progress.add_task("Downloading PDFs", total=total) if progress is not None else None
     taken: set[str] = set()

@@ -12,7 +12,7 @@ from easyink_client.models.signing_view import SigningView
 
 from ..errors import EasyInkError
 from ._config import Settings
-from ._files import SavedFile, download_session_pdfs
+from ._files import SavedFile, download_session_pdfs, ready_pdfs
 from ._progress import progress_bar
 from ._runtime import CliError, connect, out, run
 
@@ -38,13 +38,13 @@ def download(settings: Settings, session_id: UUID, output: Path) -> None:
             view = await get_session.asyncio(session_id, client=connection.ei.client)
             if not isinstance(view, SigningView):
                 raise EasyInkError("getSession returned no session")
-            with progress_bar(out()) as progress:
-                saved = await download_session_pdfs(connection.ei, view, output, progress)
-            if not saved:
+            signed, all_in_one = ready_pdfs(view)
+            if not signed and all_in_one is None:
                 raise CliError(
                     f"session {session_id} is {view.status.value}: no signed PDF is ready yet"
                 )
-            return saved
+            with progress_bar(out()) as progress:
+                return await download_session_pdfs(connection.ei, view, output, progress)
 
     saved = run(go)
     console = out()

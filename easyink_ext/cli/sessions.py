@@ -65,6 +65,9 @@ def list_sessions(settings: Settings, statuses: tuple[str, ...], limit: int) -> 
         return found
 
     items = run(go)
+    if not items:
+        out().print("No sessions found.")
+        return
     table = Table(title=f"{len(items)} session(s)", box=box.SIMPLE)
     table.add_column("id", no_wrap=True, min_width=36)
     table.add_column("status", no_wrap=True)
