@@ -52,6 +52,7 @@ from .errors import (
     ValidationError,
 )
 from .pagination import PropertySorting, SortableProperty, sort_by
+from .sync import EasyInkSync
 from .waiters import (
     TERMINAL_STATUSES,
     DocumentProcessingError,
@@ -84,6 +85,7 @@ __all__ = [
     "DownloadResult",
     "EasyInk",
     "EasyInkError",
+    "EasyInkSync",
     "FieldSpec",
     "IdentityEndpoints",
     "InternalServerError",
