@@ -11,7 +11,9 @@ import pytest
 
 from easyink_ext.cli._config import read_config, resolve_settings, write_config
 from easyink_ext.cli._parse import parse_signer
+from easyink_ext.errors import NotFoundError
 
+from .._secrets import assert_no_secret
 from .conftest import Cli, Server
 
 pytestmark = pytest.mark.integration
@@ -208,7 +210,7 @@ def test_login_against_local_sandbox_saves_token_privately(
     assert mode == 0o600
     values = read_config(isolated_env)
     assert values["base_url"] == server.url
-    assert values["token"] not in result.output
+    assert_no_secret(result.output, values["token"])
     # The saved settings alone are enough for the next commands, as user "alice".
     sent = run("send", str(pdf_file), "--signer", "Jane Doe <jane@example.com>")
     assert sent.exit_code == 0, sent.output
@@ -228,8 +230,7 @@ def test_saved_login_refreshes_an_expired_token_and_saves_it_privately(
     assert after["token"] != before["token"]
     assert after["refresh_token"]
     assert stat.S_IMODE(isolated_env.stat().st_mode) == 0o600
-    for secret in (before["token"], after["token"], after["refresh_token"]):
-        assert secret not in listed.output
+    assert_no_secret(listed.output, before["token"], after["token"], after["refresh_token"])
     # The renewed token works as saved, without another refresh.
     refreshes = [r for r in server.sandbox.request_log if r[1] == "/connect/token"]
     assert len(refreshes) == 2  # the login's code exchange and the refresh
@@ -277,7 +278,7 @@ def test_login_against_remote_prompts_for_the_code(run: Cli, server: Server) -> 
     # No input: the prompt is aborted, after the authorize URL was printed.
     assert "https://identity.easyink.io/connect/authorize?" in result.stdout
     assert "code_challenge_method=S256" in result.stdout
-    assert "s3cret" not in result.output
+    assert_no_secret(result.output, "s3cret")
     assert result.exit_code != 0
 
 
@@ -313,7 +314,7 @@ def test_missing_token_for_configured_url(run: Cli, server: Server) -> None:
 
 
 def test_debug_shows_the_traceback(run: Cli, server: Server) -> None:
-    with pytest.raises(Exception, match="404"):
+    with pytest.raises(NotFoundError, match="404"):
         run(*server.flags, "--debug", "sessions", "show", "00000000-0000-0000-0000-000000000001")
 
 

@@ -26,6 +26,7 @@ from easyink_ext import (
 )
 from easyink_ext.auth import IdentityEndpoints, jwt_expiry
 
+from .._secrets import assert_no_secret
 from .conftest import BASE_URL, DRAFT, api_error
 
 CLIENT_SECRET = "client-secret-do-not-leak"
@@ -137,8 +138,7 @@ async def test_authorization_code_flow_with_pkce(oauth: OAuthClient, idp: Identi
     assert query["state"] == request.state
     assert query["login_hint"] == "other-user"
     assert "code_verifier" not in query
-    assert request.code_verifier not in repr(request)
-    assert request.code_verifier not in request.url
+    assert_no_secret(repr(request) + request.url, request.code_verifier)
 
     idp.challenges["the-code"] = query["code_challenge"]
     tokens = await oauth.exchange_code(
@@ -149,7 +149,7 @@ async def test_authorization_code_flow_with_pkce(oauth: OAuthClient, idp: Identi
     assert form["grant_type"] == "authorization_code"
     assert form["client_secret"] == CLIENT_SECRET  # client_secret_post, as the docs say
     assert form["code_verifier"] == request.code_verifier
-    assert CLIENT_SECRET not in repr(oauth)
+    assert_no_secret(repr(oauth), CLIENT_SECRET)
     await oauth.aclose()
 
 
@@ -175,8 +175,7 @@ async def test_token_endpoint_refusal_is_oauth_error(oauth: OAuthClient) -> None
     request = oauth.authorization_request()
     with pytest.raises(OAuthError) as info:
         await oauth.exchange_code(request, code="wrong-code-secret", state=request.state)
-    assert "wrong-code-secret" not in str(info.value)
-    assert request.code_verifier not in str(info.value)
+    assert_no_secret(str(info.value), "wrong-code-secret", request.code_verifier, CLIENT_SECRET)
     await oauth.aclose()
 
 
@@ -197,7 +196,8 @@ async def test_refreshing_provider_renews_before_exp(
     assert idp.forms[0]["grant_type"] == "refresh_token"
     assert idp.forms[0]["refresh_token"] == "r0"
     assert seen == [provider.tokens]
-    assert "r0" not in repr(provider) and new not in repr(provider)
+    assert_no_secret(repr(provider), new)
+    assert "r0" not in repr(provider)
     await oauth.aclose()
 
 
@@ -229,10 +229,10 @@ async def test_single_flight_refresh_under_1000_concurrent_requests(
 ) -> None:
     expired = TokenSet(access_token=make_jwt(time.time() - 10, "old"), refresh_token="r0")
     provider = RefreshingTokenProvider(oauth, expired)
-    seen_auth: set[str] = set()
+    seen_auth: list[str] = []
 
     def api(request: httpx.Request) -> httpx.Response:
-        seen_auth.add(request.headers["Authorization"])
+        seen_auth.append(request.headers["Authorization"])
         return httpx.Response(200)
 
     async with (
@@ -244,7 +244,9 @@ async def test_single_flight_refresh_under_1000_concurrent_requests(
         for _ in range(1000):
             tg.start_soon(_exists, ei)
     assert idp.hits == 1
-    assert seen_auth == {f"Bearer {provider.tokens.access_token}"}
+    assert idp.forms[0]["grant_type"] == "refresh_token"
+    assert len(seen_auth) == 1000  # every call went out once, none with the expired token
+    assert set(seen_auth) == {f"Bearer {provider.tokens.access_token}"}
     await oauth.aclose()
 
 

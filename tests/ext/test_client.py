@@ -17,12 +17,14 @@ from easyink_ext import (
     PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
     STAGING_BASE_URL,
+    BadRequestError,
     EasyInk,
     InternalServerError,
     sort_by,
 )
 from easyink_ext.pagination import sorting_to_query
 
+from .._secrets import assert_no_secret
 from .conftest import BASE_URL, DRAFT_ID, TOKEN, MockAPI, api_error
 
 
@@ -38,7 +40,7 @@ async def test_client_is_generated_client_with_bearer(api: MockAPI, ei: EasyInk)
     request = api.requests[0]
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert request.headers["User-Agent"].startswith("easyink-python/")
-    assert TOKEN not in repr(ei) and TOKEN not in repr(ei.client)
+    assert_no_secret(repr(ei) + repr(ei.client), TOKEN)
 
 
 def test_token_and_provider_are_exclusive() -> None:
@@ -169,14 +171,14 @@ async def test_debug_log_lines_and_redaction(
     assert lines[2].startswith(f"retry HEAD {path} reason=503 attempt=1 sleep=")
     assert lines[3] == f"request HEAD {path} attempt=2"
     assert lines[4].startswith(f"response HEAD {path} status=200 attempt=2")
-    assert all(TOKEN not in line for line in caplog.text.splitlines())
+    assert_no_secret(caplog.text, TOKEN)
 
 
 async def test_error_text_is_redacted(api: MockAPI, ei: EasyInk) -> None:
     api.steps = [api_error(400, "ValidationError", f"bad token Bearer {TOKEN}")]
-    with pytest.raises(Exception) as info:
+    with pytest.raises(BadRequestError) as info:
         await session_exists.asyncio(UUID(DRAFT_ID), client=ei.client)
-    assert TOKEN not in str(info.value)
+    assert_no_secret(str(info.value), TOKEN)
     assert "[REDACTED]" in str(info.value)
 
 

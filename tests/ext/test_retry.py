@@ -24,6 +24,7 @@ from easyink_client.models.upload_draft_document_body import UploadDraftDocument
 from easyink_client.types import File
 from easyink_ext import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     EasyInk,
     InternalServerError,
@@ -96,8 +97,9 @@ async def test_get_timeout_after_retries_is_api_timeout(api: MockAPI, ei: EasyIn
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
 async def test_client_errors_are_not_retried(api: MockAPI, ei: EasyInk, status: int) -> None:
     api.steps = [api_error(status, "X", "no")]
-    with pytest.raises(Exception):  # noqa: B017 - the class is checked in test_errors
+    with pytest.raises(APIStatusError) as info:
         await get_draft.asyncio(DRAFT, client=ei.client)
+    assert info.value.status_code == status
     assert api.count == 1
 
 
@@ -115,6 +117,94 @@ async def test_max_retries_zero_view(api: MockAPI, ei: EasyInk) -> None:
     with pytest.raises(InternalServerError):
         await get_draft.asyncio(DRAFT, client=ei.with_options(max_retries=0).client)
     assert api.count == 1
+
+
+_TRANSIENT: list[httpx.Response | Exception] = [
+    E503,
+    E500,
+    httpx.Response(502),
+    httpx.Response(504),
+    httpx.Response(408),
+    api_error(429, "TooManyRequests", "slow down"),
+    httpx.ConnectError("refused"),
+    httpx.ConnectTimeout("no"),
+    httpx.ReadTimeout("slow"),
+    httpx.WriteTimeout("slow"),
+    httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    httpx.ReadError("reset"),
+]
+
+
+def _failure_id(failure: object) -> str:
+    if isinstance(failure, httpx.Response):
+        return str(failure.status_code)
+    return type(failure).__name__
+
+
+@pytest.mark.parametrize("failure", _TRANSIENT, ids=_failure_id)
+@pytest.mark.parametrize("method", ["HEAD", "PUT", "DELETE"])
+async def test_other_idempotent_methods_follow_the_get_policy(
+    api: MockAPI, ei: EasyInk, sleeps: list[float], method: str, failure: object
+) -> None:
+    """README: GET, HEAD, PUT and DELETE are retried after every transient failure."""
+    api.steps = [failure, failure, httpx.Response(200)]  # type: ignore[list-item]
+    response = await ei.http_client.request(
+        method, f"/api/signingSessionDrafts/{DRAFT_ID}", json={} if method == "PUT" else None
+    )
+    assert response.status_code == 200
+    assert api.count == 3  # first attempt + the 2 default retries, all of them counted
+    assert len(sleeps) == 2
+    assert {r.method for r in api.requests} == {method}
+
+
+@pytest.mark.parametrize("method", ["HEAD", "PUT", "DELETE"])
+async def test_other_idempotent_methods_give_up_after_max_retries(
+    api: MockAPI, ei: EasyInk, method: str
+) -> None:
+    api.steps = [E503]
+    with pytest.raises(InternalServerError) as info:
+        await ei.http_client.request(
+            method, f"/api/signingSessionDrafts/{DRAFT_ID}", json={} if method == "PUT" else None
+        )
+    assert api.count == 3
+    assert not isinstance(info.value, OutcomeUnknownError)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
+@pytest.mark.parametrize("method", ["HEAD", "PUT", "DELETE", "POST"])
+async def test_client_errors_are_never_retried_whatever_the_method(
+    api: MockAPI, ei: EasyInk, method: str, status: int
+) -> None:
+    api.steps = [api_error(status, "X", "no"), httpx.Response(200, json=DRAFT_ID)]
+    with pytest.raises(APIStatusError) as info:
+        await ei.http_client.request(method, f"/api/signingSessionDrafts/{DRAFT_ID}/x")
+    assert info.value.status_code == status
+    assert not isinstance(info.value, OutcomeUnknownError)
+    assert api.count == 1
+
+
+async def test_post_gives_up_after_max_retries_when_never_connected(
+    api: MockAPI, ei: EasyInk, sleeps: list[float]
+) -> None:
+    api.steps = [httpx.ConnectError("refused")]
+    with pytest.raises(APIConnectionError) as info:
+        await _create(ei)
+    assert api.count == 3
+    assert len(sleeps) == 2
+    assert not isinstance(info.value, OutcomeUnknownError)
+
+
+async def test_post_429_without_retry_after_uses_backoff_and_gives_up(
+    api: MockAPI, ei: EasyInk, sleeps: list[float]
+) -> None:
+    api.steps = [api_error(429, "TooManyRequests", "later")]
+    with pytest.raises(RateLimitError) as info:
+        await _create(ei)
+    assert api.count == 3
+    assert info.value.retry_after is None
+    assert len(sleeps) == 2
+    assert all(0.0 <= d <= 1.0 for d in sleeps)  # default full-jitter ceilings 0.5 s, 1 s
+    assert not isinstance(info.value, OutcomeUnknownError)
 
 
 # --- POST ------------------------------------------------------------------------------------
@@ -179,9 +269,10 @@ async def test_post_ambiguous_transport_failure_is_outcome_unknown(
 
 async def test_post_408_is_not_retried(api: MockAPI, ei: EasyInk) -> None:
     api.steps = [httpx.Response(408), OK]
-    with pytest.raises(Exception) as info:
+    with pytest.raises(APIStatusError) as info:
         await _create(ei)
     assert api.count == 1
+    assert info.value.status_code == 408
     assert not isinstance(info.value, OutcomeUnknownError)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -23,6 +22,7 @@ from easyink_client.api.signing_session_drafts import (
 from easyink_client.api.signing_sessions import get_session_statistics, session_exists
 from easyink_client.models import AddDraftParticipantRequest, CreateDraftRequest
 from easyink_ext import (
+    APIConnectionError,
     AuthenticationError,
     BadRequestError,
     EasyInk,
@@ -37,6 +37,8 @@ from easyink_ext import (
     TokenSet,
 )
 from easyink_sandbox import FaultConfig, Sandbox, SandboxApp, SandboxConfig, create_app
+
+from .._secrets import assert_no_secret
 
 BASE = "http://sandbox.test"
 REDIRECT = "https://easyink.io"
@@ -135,7 +137,12 @@ async def test_5xx_internal_server_error(ei: EasyInk, sandbox: Sandbox, status: 
     with pytest.raises(InternalServerError) as info:
         await get_session_statistics.asyncio(client=ei.with_options(max_retries=0).client)
     assert info.value.status_code == status
-    assert info.value.code in ("InternalServerError", "ServiceUnavailable")
+    expected = {
+        500: ("InternalServerError", "An unexpected error occurred"),
+        503: ("ServiceUnavailable", "The service is temporarily unavailable"),
+    }[status]
+    assert (info.value.code, info.value.message) == expected
+    assert not isinstance(info.value, OutcomeUnknownError)  # a GET is never ambiguous
 
 
 # --- retries where the policy says, counted on the server -----------------------------------
@@ -145,14 +152,20 @@ async def test_get_retried_on_503_until_success(ei: EasyInk, sandbox: Sandbox) -
     draft = await _new_draft(ei)
     sandbox.faults = _faults(fail_rate=0.5, fail_statuses=(503,))
     sandbox.reset_log()
+    gave_up = 0
     for _ in range(20):
-        with contextlib.suppress(InternalServerError):
+        try:
             await get_draft.asyncio(draft, client=ei.client)
+        except InternalServerError as exc:
+            assert exc.status_code == 503
+            gave_up += 1
     log = _api_log(sandbox)
     failures = [r for r in log if r[2] == 503]
     assert failures, "the seed produces failures"
-    assert len(log) > 20  # retried
-    assert len(log) <= 60
+    assert {r[2] for r in log} == {200, 503}
+    # Every 503 is followed by a retry except the third one of a call that gave up.
+    assert len(log) == 20 + len(failures) - gave_up
+    assert len([r for r in log if r[2] == 200]) == 20 - gave_up
 
 
 async def test_post_not_retried_after_503(ei: EasyInk, sandbox: Sandbox) -> None:
@@ -167,16 +180,24 @@ async def test_post_retried_after_429(ei: EasyInk, sandbox: Sandbox) -> None:
     sandbox.faults = _faults(rate_limit_rate=0.5)
     sandbox.reset_log()
     created = 0
+    gave_up = 0
     for i in range(10):
         try:
             await _new_draft(ei, f"d{i}")
             created += 1
-        except RateLimitError:
-            pass
+        except RateLimitError as exc:
+            assert not isinstance(exc, OutcomeUnknownError)
+            gave_up += 1
     log = _api_log(sandbox)
-    assert any(status == 429 for _, _, status in log)
+    limited = [r for r in log if r[2] == 429]
+    assert limited
+    assert {r[2] for r in log} == {200, 429}
+    assert created + gave_up == 10
     assert len([r for r in log if r[2] == 200]) == created
-    assert len(log) > 10
+    # Each POST is re-sent after a 429, except the last 429 of a creation that gave up.
+    assert len(log) == 10 + len(limited) - gave_up
+    sandbox.faults = FaultConfig()
+    assert len(sandbox.store.sessions) == created
 
 
 async def test_dropped_connection_on_post_is_outcome_unknown(ei: EasyInk, sandbox: Sandbox) -> None:
@@ -194,7 +215,7 @@ async def test_dropped_connection_on_post_is_outcome_unknown(ei: EasyInk, sandbo
 async def test_dropped_connection_on_get_is_retried(ei: EasyInk, sandbox: Sandbox) -> None:
     sandbox.faults = _faults(drop_rate=1.0)
     sandbox.reset_log()
-    with pytest.raises(EasyInkError) as info:
+    with pytest.raises(APIConnectionError) as info:
         await session_exists.asyncio(uuid4(), client=ei.client)
     assert not isinstance(info.value, OutcomeUnknownError)
     assert len(_api_log(sandbox)) == 3
@@ -308,7 +329,5 @@ async def test_single_flight_refresh_1000_concurrent_calls_and_no_secret_in_logs
     assert errors[:-1] == []
     text = caplog.text + "\n".join(errors) + repr(provider) + repr(oauth)
     assert "request GET /api/signingSessions/statistics attempt=1" in caplog.text
-    for secret in secrets:
-        assert secret
-        assert secret not in text
+    assert_no_secret(text, *secrets)
     await oauth.aclose()

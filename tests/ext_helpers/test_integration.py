@@ -56,8 +56,9 @@ async def ei(server: RunningServer) -> AsyncIterator[EasyInk]:
 
 
 async def _wait_until(condition: Callable[[], bool]) -> None:
-    while not condition():  # noqa: ASYNC110 - the server's request log has no event to await
-        await anyio.sleep(0.01)
+    with anyio.fail_after(120):  # a safety net against hanging, not a performance bound
+        while not condition():  # noqa: ASYNC110 - the server's request log has no event to await
+            await anyio.sleep(0.01)
 
 
 def _entries(directory: Path) -> list[str]:

@@ -247,12 +247,20 @@ async def test_empty_until_is_refused() -> None:
 
 async def test_session_timeout_reports_last_status() -> None:
     script = Script(session_json("Pending"))
-    async with mock_client(script) as ei:
+    release = anyio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if script.requests:
+            await release.wait()  # the second poll hangs until the deadline cancels it
+        return script(request)
+
+    async with mock_client(handler) as ei:
         with pytest.raises(WaitTimeoutError) as info:
-            await wait_for_session(ei, SESSION_ID, timeout=0.2, poll=FAST)
+            await wait_for_session(ei, SESSION_ID, timeout=0.5, poll=FAST)
     assert isinstance(info.value.last, SigningView)
+    assert info.value.last.status == "Pending"
     assert "is Pending" in str(info.value)
-    assert len(script.requests) >= 1
+    assert len(script.requests) == 1  # the hanging second poll never completed
 
 
 # -- cancellation ---------------------------------------------------------------------------

@@ -34,7 +34,9 @@ async def test_range_requests(client: httpx.AsyncClient, drafts: Drafts) -> None
     r = await client.get(url, headers={"Range": f"bytes={len(data)}-"})
     assert r.status_code == 416 and r.headers["content-range"] == f"bytes */{len(data)}"
     r = await client.get(url, headers={"Range": "bytes=5-9", "If-Range": full.headers["etag"]})
-    assert r.status_code == 206
+    assert r.status_code == 206 and r.content == data[5:10]
+    assert r.headers["content-range"] == f"bytes 5-9/{len(data)}"
+    assert r.headers["etag"] == full.headers["etag"]
     r = await client.get(url, headers={"Range": "bytes=5-9", "If-Range": '"stale"'})
     assert r.status_code == 200 and r.content == data
 

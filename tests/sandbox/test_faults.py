@@ -31,10 +31,13 @@ async def test_errors_before_and_after_processing(
     sandbox.faults = FaultConfig(fail_rate=1.0, fail_statuses=(500,), fault_after_processing=True)
     r = await client.post("/api/signingSessionDrafts", json={})
     assert r.status_code == 500 and r.json()["error"]["code"] == "InternalServerError"
-    assert len(sandbox.store.sessions) == 1
-    token = sandbox.issue_token()
-    assert (await client.get("/connect/authorize")).status_code == 400  # not faulted
-    assert token
+    assert len(sandbox.store.sessions) == 1  # it took effect before the 500
+    assert sandbox.request_log[-1] == ("POST", "/api/signingSessionDrafts", 500)
+    assert sandbox.request_log[-1].fault == "error"
+    # Only /api paths are faulted: the identity endpoints answer normally (400: no parameters).
+    r = await client.get("/connect/authorize")
+    assert r.status_code == 400
+    assert sandbox.request_log[-1].fault is None
 
 
 async def test_drop_before_and_after_processing(
@@ -45,27 +48,32 @@ async def test_drop_before_and_after_processing(
         await client.post("/api/signingSessionDrafts", json={})
     assert sandbox.store.sessions == {}
     assert sandbox.request_log[-1] == ("POST", "/api/signingSessionDrafts", None)
+    assert sandbox.request_log[-1].fault == "drop"
     sandbox.faults = FaultConfig(drop_rate=1.0, fault_after_processing=True)
     with pytest.raises(ConnectionDropped):
         await client.post("/api/signingSessionDrafts", json={})
     assert len(sandbox.store.sessions) == 1
+    assert sandbox.request_log[-1] == ("POST", "/api/signingSessionDrafts", None)
+    assert sandbox.request_log[-1].fault == "drop"
 
 
 async def test_latency_and_seeded_sequence(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
-    def pattern(seed: int) -> list[int | None]:
-        sandbox.faults = FaultConfig(
-            fail_rate=0.5, fail_statuses=(500,), latency_ms=1, jitter_ms=1, seed=seed
-        )
-        return []
-
     outcomes = []
     for _ in range(2):
-        pattern(7)
+        sandbox.faults = FaultConfig(
+            fail_rate=0.5, fail_statuses=(500,), latency_ms=1, jitter_ms=1, seed=7
+        )
         sandbox.reset_log()
-        for _ in range(12):
-            await client.get("/api/signingSessions/statistics")
-        outcomes.append([r.status for r in sandbox.request_log])
-    assert outcomes[0] == outcomes[1]
+        answered = [
+            (await client.get("/api/signingSessions/statistics")).status_code for _ in range(12)
+        ]
+        logged = [r.status for r in sandbox.request_log]
+        assert logged == answered
+        assert [r.fault for r in sandbox.request_log] == [
+            "error" if status == 500 else None for status in answered
+        ]
+        outcomes.append(answered)
+    assert outcomes[0] == outcomes[1]  # the same seed gives the same sequence
     assert {500, 200} == set(outcomes[0])
 
 

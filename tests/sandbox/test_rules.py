@@ -468,3 +468,103 @@ def test_config_defaults() -> None:
         "sandbox-secret",
         "sandbox-user",
     )
+
+
+async def test_unknown_participant_field_and_signed_document(
+    client: httpx.AsyncClient, drafts: Drafts
+) -> None:
+    missing = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    sid = await drafts.create()
+    r = await client.put(f"/api/signingSessionDrafts/{sid}/participants/{missing}", json=person())
+    assert_error(r, 400, f"Participant '{missing}' not found")
+    r = await client.delete(f"/api/signingSessionDrafts/{sid}/participants/{missing}")
+    assert_error(r, 400, f"Participant '{missing}' not found")
+    r = await client.delete(f"/api/signingSessionDrafts/{sid}/signatureFields/{missing}")
+    assert_error(r, 400, f"Signature field '{missing}' not found")
+    r = await client.delete(f"/api/signingSessionDrafts/{sid}/documents/{missing}")
+    assert_error(r, 400, f"Document '{missing}' not found")
+    started, _, _ = await drafts.started()
+    r = await client.get(f"/api/signingSessions/{started}/signedDocuments/{missing}")
+    assert_error(r, 400, f"Signed document '{missing}' not found")
+    r = await client.get(f"/api/signingSessions/{started}/allInOneDocument")
+    assert_error(
+        r, 400, "The all-in-one document is not available until every participant has signed"
+    )
+
+
+async def test_void_and_start_by_status(client: httpx.AsyncClient, drafts: Drafts) -> None:
+    draft = await drafts.create()
+    r = await client.post(f"/api/signingSessions/{draft}/voided", json={"reason": "x"})
+    assert_error(r, 400, "A draft cannot be voided; delete it instead.")
+    sid, _, (pid,) = await drafts.started()
+    assert_error(
+        await client.post(f"/api/signingSessions/{sid}/start"),
+        400,
+        "The signing session cannot be started in Pending status",
+    )
+    assert (await client.post(f"/sandbox/signingSessions/{sid}/participants/{pid}/sign")).json()[
+        "sessionStatus"
+    ] == "Finished"
+    r = await client.post(f"/api/signingSessions/{sid}/voided", json={"reason": "late"})
+    assert_error(r, 400, "The session cannot be voided in Finished status.")
+    r = await client.put(f"/api/signingSessions/{sid}/participants/{pid}", json={})
+    assert_error(r, 400, "Participants of a signing session in Finished status cannot be updated")
+    r = await client.post(f"/sandbox/signingSessions/{sid}/participants/{pid}/sign")
+    assert_error(r, 400, "The signing session is in Finished status: participants cannot act on it")
+    assert (await client.get(f"/api/signingSessions/{sid}")).json()["status"] == "Finished"
+
+
+async def test_a_signer_signs_once(client: httpx.AsyncClient, drafts: Drafts) -> None:
+    sid, _, (a, b) = await drafts.started(signers=2)
+    sign = f"/sandbox/signingSessions/{sid}/participants/{a}/sign"
+    assert (await client.post(sign)).json()["sessionStatus"] == "InProgress"
+    assert_error(await client.post(sign), 400, "The participant has already signed")
+    view = (await client.get(f"/api/signingSessions/{sid}")).json()
+    assert {p["participantId"]: p["status"] for p in view["participants"]} == {
+        a: "Signed",
+        b: "Pending",
+    }
+
+
+async def test_another_user_cannot_change_or_read_my_sessions(
+    app: object, client: httpx.AsyncClient, sandbox: Sandbox, drafts: Drafts
+) -> None:
+    draft = await drafts.create("my draft")
+    document = await drafts.upload(draft)
+    started, started_doc, (signer,) = await drafts.started()
+    other = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
+        base_url="http://sandbox.test",
+        headers={"Authorization": f"Bearer {sandbox.issue_token('someone-else')}"},
+    )
+    files = {"fileContent": ("x.pdf", simple_pdf(["x"]), "application/pdf")}
+    async with other:
+        attempts = [
+            other.put(f"/api/signingSessionDrafts/{draft}", json={"subject": "stolen"}),
+            other.post(f"/api/signingSessionDrafts/{draft}/documents", files=files),
+            other.post(f"/api/signingSessionDrafts/{draft}/participants", json=person()),
+            other.get(f"/api/signingSessionDrafts/{draft}/documents/{document}"),
+            other.delete(f"/api/signingSessionDrafts/{draft}/documents/{document}"),
+            other.post(f"/api/signingSessionDrafts/{draft}/convert"),
+            other.delete(f"/api/signingSessionDrafts/{draft}"),
+            other.get(f"/api/signingSessions/{started}"),
+            other.get(f"/api/signingSessions/{started}/documents/{started_doc}"),
+            other.post(f"/api/signingSessions/{started}/voided", json={"reason": "mine now"}),
+            other.post(f"/api/signingSessions/{started}/duplicate", json={}),
+            other.put(f"/api/signingSessions/{started}/participants/{signer}", json={}),
+        ]
+        for attempt in attempts:
+            r = await attempt
+            draft_path = r.request.url.path.startswith("/api/signingSessionDrafts/")
+            assert_error(
+                r,
+                404,
+                "Signing session draft does not exists"
+                if draft_path
+                else "The specified signing session ID was not found.",
+            )
+    mine = (await client.get(f"/api/signingSessionDrafts/{draft}")).json()
+    assert mine["subject"] == "my draft"
+    assert [d["id"] for d in mine["documents"]] == [document] and mine["participants"] == []
+    assert (await client.get(f"/api/signingSessions/{started}")).json()["status"] == "Pending"
+    assert len(sandbox.store.sessions) == 2

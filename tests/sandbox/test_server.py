@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import secrets
+import select
 import signal
 import subprocess
 import sys
@@ -132,6 +133,26 @@ async def test_faults_over_uvicorn() -> None:
         assert (None, "drop") in faults and (200, "drop_body") in faults
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "sandbox bug: a dropped connection on a HEAD request reaches the client over uvicorn as a "
+        "complete 503 answer (the 503 head is all a HEAD response has), while the request log "
+        "records status None / fault 'drop'"
+    ),
+)
+async def test_dropped_head_request_is_a_transport_error_over_uvicorn() -> None:
+    async with run_server() as server, httpx.AsyncClient(base_url=server.url) as c:
+        sandbox = server.sandbox
+        c.headers["Authorization"] = f"Bearer {sandbox.issue_token()}"
+        sid = (await c.post("/api/signingSessionDrafts", json={})).json()
+        sandbox.faults = FaultConfig(drop_rate=1.0, seed=3)
+        sandbox.reset_log()
+        with pytest.raises(httpx.TransportError):
+            await c.head(f"/api/signingSessionDrafts/{sid}")
+        assert [(r.status, r.fault) for r in sandbox.request_log] == [(None, "drop")]
+
+
 def test_sandbox_thread() -> None:
     with SandboxThread() as thread:
         r = httpx.get(
@@ -152,12 +173,17 @@ def test_cli_subprocess() -> None:
     )
     try:
         assert process.stdout is not None
+        # Never block forever on a server that does not start: wait for its first line.
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready, "the sandbox printed nothing within 60 s"
         line = process.stdout.readline()
         match = re.search(r"EasyInk sandbox listening on (http://127\.0\.0\.1:\d+)", line)
         assert match, line
         asyncio.run(full_cycle(match.group(1)))
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
+        _, stderr = process.communicate(timeout=20)
+        assert process.returncode == 0, stderr
+        assert "Traceback" not in stderr
     finally:
         if process.poll() is None:
             process.kill()

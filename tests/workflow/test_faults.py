@@ -52,7 +52,7 @@ async def test_batch_under_faults_leaves_one_session_per_success(after_processin
 
             results = await run_batch(range(WORKFLOWS), send, concurrency=CONCURRENCY)
         sandbox.faults = FaultConfig()  # read the final state without faults
-        sessions = sandbox.store.sessions.values()
+        sessions = list(sandbox.store.sessions.values())
 
     assert len(results) == WORKFLOWS
     succeeded = [r.value for r in results if r.ok and r.value is not None]
@@ -73,3 +73,22 @@ async def test_batch_under_faults_leaves_one_session_per_success(after_processin
             assert len(session.fields) == 1
     subjects = [s.subject for s in sessions if s.status == "Pending"]
     assert len(subjects) == len(set(subjects))
+    assert set(subjects) == {f"Contract {r.index}" for r in results if r.ok}
+
+    # Exact accounting of the failures: every draft a failed workflow made was deleted, or
+    # voided once converted; nothing else exists on the server.
+    by_id = {s.id: s for s in sessions}
+    assert {s.status for s in sessions} <= {"Pending", "Voided"}
+    voided: set[str] = set()
+    for error in failed:
+        assert isinstance(error, WorkflowError)
+        assert error.cleanup in ("none", "deleted", "voided"), error
+        if error.cleanup == "none":
+            assert error.draft_id is None
+        elif error.cleanup == "deleted":
+            assert str(error.draft_id) not in by_id
+        else:
+            assert by_id[str(error.draft_id)].status == "Voided"
+            voided.add(str(error.draft_id))
+    assert {s.id for s in sessions if s.status == "Voided"} == voided
+    assert len(sessions) == len(succeeded) + len(voided)
