@@ -2,11 +2,13 @@
 
 Faults only touch ``/api`` paths. Before processing: latency, then ``429`` (always before), then
 ``500``/``503`` and drops unless ``fault_after_processing`` (then the request takes effect and
-only its response is replaced). A dropped connection is an :class:`ConnectionDropped` raised by
-the app after ``http.response.start`` (a 503 head announcing a body that never comes):
+only its response is replaced). A dropped connection is a :class:`ConnectionDropped` raised by
+the app after an ``http.response.start`` that the server refuses to write (its header value is
+invalid), so not one byte of a response is sent, whatever the method (HEAD included):
 
-* over uvicorn the socket is closed with no complete response: the client sees a transport
-  error (``httpx.RemoteProtocolError``); the server runner filters these from uvicorn's log;
+* over uvicorn, which marks the response started before it validates and writes the head, the
+  socket is then closed without any response: the client sees a transport error
+  (``httpx.RemoteProtocolError``); the server runner filters these from uvicorn's log;
 * in process through ``httpx.ASGITransport`` the exception propagates to the client, and since
   :class:`ConnectionDropped` subclasses ``httpx.RemoteProtocolError`` the client sees the same
   transport error class. ``ASGITransport`` buffers bodies, so a download cut in the middle
@@ -16,6 +18,7 @@ the app after ``http.response.start`` (a 503 head announcing a body that never c
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -96,13 +99,17 @@ async def _send_error(send: Send, status: int, code: str, message: str, retry: s
 
 
 async def _drop(send: Send) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
-        }
-    )
+    # uvicorn (h11 and httptools alike) sets `response_started` and then refuses the NUL in this
+    # header before writing anything; an app error after a started response makes it close the
+    # socket. Result: the connection ends with no response at all, even for HEAD.
+    with contextlib.suppress(Exception):
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [(b"x-easyink-sandbox", b"connection-dropped\x00")],
+            }
+        )
     raise ConnectionDropped("connection dropped by the sandbox (fault injection)")
 
 

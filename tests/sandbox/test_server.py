@@ -133,14 +133,6 @@ async def test_faults_over_uvicorn() -> None:
         assert (None, "drop") in faults and (200, "drop_body") in faults
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "sandbox bug: a dropped connection on a HEAD request reaches the client over uvicorn as a "
-        "complete 503 answer (the 503 head is all a HEAD response has), while the request log "
-        "records status None / fault 'drop'"
-    ),
-)
 async def test_dropped_head_request_is_a_transport_error_over_uvicorn() -> None:
     async with run_server() as server, httpx.AsyncClient(base_url=server.url) as c:
         sandbox = server.sandbox
