@@ -5,6 +5,8 @@ request validation and logging. On top of it: ``send_for_signature`` (the whole 
 workflow in one call), waiters, resumable streaming downloads and ``run_batch``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, STAGING_BASE_URL, EasyInk
 from ._retry import RetryBudget, RetryPolicy
 from ._version import __version__
@@ -64,6 +66,19 @@ from .waiters import (
 )
 from .workflow import FieldSpec, SentSession, Signer, WorkflowError, send_for_signature
 
+if TYPE_CHECKING:
+    from ._aiohttp import AiohttpTransport
+
+
+def __getattr__(name: str) -> Any:
+    # AiohttpTransport is imported on first use only: `import easyink_ext` never imports aiohttp.
+    if name == "AiohttpTransport":
+        from ._aiohttp import AiohttpTransport
+
+        return AiohttpTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "PRODUCTION_BASE_URL",
     "PRODUCTION_IDENTITY_URL",
@@ -74,6 +89,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AiohttpTransport",
     "AuthenticationError",
     "AuthorizationRequest",
     "BadRequestError",

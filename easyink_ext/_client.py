@@ -30,6 +30,7 @@ from ._version import __version__
 from .auth import StaticToken, TokenProvider
 
 __all__ = [
+    "BACKENDS",
     "PRODUCTION_BASE_URL",
     "SANDBOX_BASE_URL",
     "STAGING_BASE_URL",
@@ -46,6 +47,8 @@ DEFAULT_TIMEOUT = 30.0
 # 8, 16 and 32 shards cost about the same client CPU per request, a third of one pool's; 16 keeps
 # 6 of the 100 connections per shard and adds at most 16 connections.
 DEFAULT_POOL_SHARDS = 16
+# What sends the bytes: httpx's own connection pool (sharded), or aiohttp (easyink_ext._aiohttp).
+BACKENDS = ("httpx", "aiohttp")
 # The generated client's token field is never used: the transport sets Authorization itself.
 _TOKEN_PLACEHOLDER = f"{REDACTED} (set per request by easyink_ext)"
 
@@ -82,12 +85,19 @@ class EasyInk:
         transport: an ``httpx.AsyncBaseTransport`` to send through instead of a new
             connection pool (e.g. ``httpx.ASGITransport``); closed on exit like httpx does.
             It is used as-is (not sharded).
-        pool_shards: number of connection pools of the default transport (default
+        backend: what the default transport sends with: ``"httpx"`` (default; httpx's own
+            connection pool, sharded) or ``"aiohttp"`` (:mod:`easyink_ext._aiohttp`: the same
+            behaviour for several times less client CPU per request; asyncio only, needs
+            ``pip install 'easyink[aiohttp]'``). Not allowed with ``transport`` or
+            ``http_client``; to set proxies or TLS options with aiohttp, pass
+            ``transport=easyink_ext.AiohttpTransport(proxy=..., verify=...)``.
+        pool_shards: number of connection pools of the default httpx transport (default
             ``DEFAULT_POOL_SHARDS``). Each asyncio task sends through one of them, picked
             round-robin on its first request, which keeps httpcore's per-request scan of the
             pool short when many tasks share the client (see :mod:`easyink_ext._pool`). Costs
             up to that many more connections to the host than one pool. ``1`` gives one plain
-            ``httpx.AsyncHTTPTransport``. Not allowed with ``transport`` or ``http_client``.
+            ``httpx.AsyncHTTPTransport``. Not allowed with ``transport``, ``http_client`` or
+            ``backend="aiohttp"`` (aiohttp's pool needs no sharding).
         limits: ``httpx.Limits`` of the default transport: the total over all shards, each
             shard getting an equal share (at least one connection). Default:
             ``easyink_ext._pool.DEFAULT_LIMITS`` (100 connections, all of which may stay alive).
@@ -119,17 +129,21 @@ class EasyInk:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         retry_budget: RetryBudget | None = None,
         headers: Mapping[str, str] | None = None,
+        backend: str = "httpx",
     ) -> None:
         if token is not None and token_provider is not None:
             raise ValueError("pass either token or token_provider, not both")
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
         provider = StaticToken(token) if token is not None else token_provider
         if transport is None and http_client is None:
-            transport = _default_transport(pool_shards, limits)
-        elif pool_shards is not None or limits is not None:
+            transport = _default_transport(backend, pool_shards, limits)
+        elif pool_shards is not None or limits is not None or backend != "httpx":
             raise ValueError(
-                "pool_shards and limits configure the default transport: "
+                "backend, pool_shards and limits configure the default transport: "
                 "not allowed with transport or http_client"
             )
+        self._backend = backend
         self._core = TransportCore(
             inner=transport,
             http_client=http_client,
@@ -179,6 +193,11 @@ class EasyInk:
         return self._http
 
     @property
+    def backend(self) -> str:
+        """``"httpx"`` or ``"aiohttp"``: what the default transport sends with."""
+        return self._backend
+
+    @property
     def base_url(self) -> str:
         """The API root URL."""
         return self._base_url
@@ -224,6 +243,7 @@ class EasyInk:
         view = object.__new__(EasyInk)
         view._core = self._core
         view._owner = False
+        view._backend = self._backend
         view._base_url = self._base_url
         view._headers = self._headers
         policy = self._policy if not changes else _replace_policy(self._policy, changes)
@@ -286,14 +306,38 @@ class EasyInk:
         )
 
 
-def _default_transport(shards: int | None, limits: httpx.Limits | None) -> httpx.AsyncBaseTransport:
-    shards = DEFAULT_POOL_SHARDS if shards is None else shards
+def _default_transport(
+    backend: str, shards: int | None, limits: httpx.Limits | None
+) -> httpx.AsyncBaseTransport:
     limits = DEFAULT_LIMITS if limits is None else limits
+    if backend == "aiohttp":
+        if shards is not None:
+            raise ValueError("pool_shards configures the httpx backend's pool, not aiohttp's")
+        return aiohttp_transport(limits=limits)
+    shards = DEFAULT_POOL_SHARDS if shards is None else shards
     if shards < 1:
         raise ValueError("pool_shards must be >= 1")
     if shards == 1:
         return httpx.AsyncHTTPTransport(limits=limits)
     return ShardedTransport(shards, limits=limits)
+
+
+def aiohttp_available() -> bool:
+    """True when the aiohttp backend can be used (the ``aiohttp`` extra is installed)."""
+    import importlib.util
+
+    return importlib.util.find_spec("aiohttp") is not None
+
+
+def aiohttp_transport(**options: Any) -> httpx.AsyncBaseTransport:
+    """A new :class:`easyink_ext._aiohttp.AiohttpTransport` (imports aiohttp only now)."""
+    try:
+        from ._aiohttp import AiohttpTransport
+    except ImportError as exc:
+        raise ImportError(
+            "backend='aiohttp' needs the aiohttp package: pip install 'easyink[aiohttp]'"
+        ) from exc
+    return AiohttpTransport(**options)
 
 
 def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:

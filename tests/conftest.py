@@ -1,4 +1,13 @@
-"""Suite-wide guard: tests talk to 127.0.0.1 / ::1 only, never to another address."""
+"""Suite-wide fixtures: the loopback-only network guard, and the ``backend`` parametrisation.
+
+Guard: tests talk to 127.0.0.1 / ::1 only, never to another address. It patches the socket
+module, which both backends go through: httpcore's sockets, and aiohttp's (the asyncio event
+loop resolves with ``socket.getaddrinfo`` and connects with ``socket.connect``; aiodns, which
+would resolve without it, is not installed). tests/test_network_guard.py proves both.
+
+``backend``: tests that take it run once per ``EasyInk(backend=...)``; the aiohttp run is
+skipped when aiohttp is not installed (it is in the ``dev`` extra, so CI runs both).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ from typing import Any
 
 import pytest
 
+BACKENDS = ("httpx", "aiohttp")
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
@@ -61,3 +71,12 @@ def _loopback_only() -> Iterator[None]:
         socket.socket.connect = original_connect  # type: ignore[method-assign]
         socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
         socket.getaddrinfo = original_getaddrinfo
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each backend of ``EasyInk(backend=...)`` in turn."""
+    name: str = request.param
+    if name == "aiohttp":
+        pytest.importorskip("aiohttp")
+    return name

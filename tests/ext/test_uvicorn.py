@@ -30,11 +30,11 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_errors_and_retries_over_uvicorn() -> None:
+async def test_errors_and_retries_over_uvicorn(backend: str) -> None:
     async with run_server(SandboxConfig()) as server:
         sandbox = server.sandbox
         async with EasyInk(
-            base_url=server.url, token=sandbox.issue_token(), backoff_base=0.001
+            base_url=server.url, token=sandbox.issue_token(), backoff_base=0.001, backend=backend
         ) as ei:
             draft = await create_draft.asyncio(
                 client=ei.client, body=CreateDraftRequest(subject="real socket")
@@ -66,17 +66,17 @@ async def test_errors_and_retries_over_uvicorn() -> None:
                 await create_draft.asyncio(client=ei.client, body=CreateDraftRequest(subject="y"))
             assert len(sandbox.request_log) == 3  # POST: a 429 is retried
             sandbox.faults = FaultConfig()
-        async with EasyInk(base_url=server.url, token="expired-or-wrong") as bad:
+        async with EasyInk(base_url=server.url, token="expired-or-wrong", backend=backend) as bad:
             with pytest.raises(AuthenticationError):
                 await get_session_statistics.asyncio(client=bad.client)
 
 
 async def test_connection_refused_post_is_retried_and_not_ambiguous(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, backend: str
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="easyink")
     url = f"http://127.0.0.1:{_closed_port()}"
-    async with EasyInk(base_url=url, token="t", backoff_base=0.001) as ei:
+    async with EasyInk(base_url=url, token="t", backoff_base=0.001, backend=backend) as ei:
         with pytest.raises(APIConnectionError) as info:
             await create_draft.asyncio(client=ei.client, body=CreateDraftRequest(subject="x"))
     assert not isinstance(info.value, OutcomeUnknownError)

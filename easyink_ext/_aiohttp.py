@@ -1,0 +1,331 @@
+"""An httpx transport that sends over aiohttp: ``EasyInk(backend="aiohttp")``.
+
+Everything above the transport (the generated client, retries, auth, typed errors, downloads)
+is unchanged: :class:`AiohttpTransport` is an ``httpx.AsyncBaseTransport`` whose requests go
+through one ``aiohttp.ClientSession``. It exists for CPU: aiohttp parses HTTP in C and its
+connection pool hands out connections in O(1), so a busy client spends several times less CPU
+per request than over httpcore (``BENCHMARKS.md``). It needs asyncio (not trio) and
+``pip install 'easyink[aiohttp]'``; ``import easyink_ext`` does not import aiohttp.
+
+**Failures keep the retry policy's distinction** (:mod:`easyink_ext._retry`): a POST is
+replayed only when its bytes provably never left. aiohttp's exceptions are mapped to httpx's:
+
+============================================  ==========================  ==================
+aiohttp                                       httpx                       request sent?
+============================================  ==========================  ==================
+waiting for a free connection (``pool``)      ``PoolTimeout``             never
+``ConnectionTimeoutError`` (DNS+TCP+TLS)      ``ConnectTimeout``          never
+``ClientConnectorError`` (refused, DNS, TLS,  ``ConnectError``            never
+proxy unreachable)
+``ClientHttpProxyError`` (CONNECT refused)    ``ProxyError``              never
+``SocketTimeoutError`` / ``ServerTimeoutError``  ``ReadTimeout``          maybe
+``ServerDisconnectedError``                   ``RemoteProtocolError``     maybe
+``ClientPayloadError`` (body cut short)       ``RemoteProtocolError``     maybe
+``ClientResponseError`` (malformed answer)    ``RemoteProtocolError``     maybe
+``ClientConnectionResetError``                ``WriteError``              maybe
+``ClientOSError`` and any other client error  ``ReadError``               maybe
+``InvalidURL`` / non-HTTP URL                 ``UnsupportedProtocol``     never (not retried)
+============================================  ==========================  ==================
+
+``ServerDisconnectedError`` is also what a stale keep-alive connection gives, where the
+request may or may not have been read: it stays "maybe" (httpcore reports the same case as
+``RemoteProtocolError`` too). aiohttp's own silent replay of idempotent requests after such a
+failure is turned off, so every attempt is one the retry policy decided and counted.
+
+**Settings.** The keywords of ``httpx.AsyncHTTPTransport`` that aiohttp can honour are
+honoured: ``verify``, ``cert``, ``trust_env`` (for the TLS context), ``limits``
+(``max_connections`` bounds requests in flight, waiting up to the ``pool`` timeout;
+``keepalive_expiry`` is aiohttp's keep-alive timeout; every idle connection may stay alive, as
+with ``easyink_ext._pool.DEFAULT_LIMITS``), ``proxy`` (an ``http://`` or ``https://`` proxy,
+as a URL or ``httpx.Proxy`` with auth and headers), ``uds`` and ``local_address``. The others
+raise ``ValueError`` at construction: ``http2=True``, ``retries`` > 0 (use ``max_retries``),
+``socket_options`` and SOCKS proxies. Timeouts: ``connect`` bounds DNS + TCP + TLS, ``read``
+each wait for data (the answer's head, then every body chunk), ``pool`` the wait for a free
+connection; aiohttp has no separate ``write`` timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import ssl
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import aiohttp
+import anyio
+import httpx
+from yarl import URL
+
+from ._pool import DEFAULT_LIMITS
+
+__all__ = ["AiohttpTransport", "map_aiohttp_error"]
+
+_HTTP11 = {"http_version": b"HTTP/1.1"}
+_NEEDS_ASYNCIO = "the aiohttp backend runs on asyncio only (not trio): use backend='httpx'"
+
+
+def map_aiohttp_error(exc: BaseException) -> httpx.TransportError | None:
+    """The httpx exception for an aiohttp failure (see the module table), or None."""
+    message = str(exc) or type(exc).__name__
+    # Order matters: the specific classes are subclasses of the general ones below them.
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(message)
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return httpx.ProxyError(message)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(message)
+    if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
+        return httpx.UnsupportedProtocol(message)
+    if isinstance(exc, (aiohttp.ServerTimeoutError, asyncio.TimeoutError)):
+        return httpx.ReadTimeout(message)
+    if isinstance(
+        exc,
+        (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError),
+    ):
+        return httpx.RemoteProtocolError(message)
+    if isinstance(exc, aiohttp.ClientConnectionResetError):
+        return httpx.WriteError(message)
+    if isinstance(exc, aiohttp.ClientError):
+        return httpx.ReadError(message)
+    return None
+
+
+class _Slots:
+    """At most ``limit`` requests in flight (httpx's ``max_connections``), FIFO waiting.
+
+    A plain counter on the fast path (no await, no timer); a future per waiter otherwise.
+    """
+
+    def __init__(self, limit: int | None) -> None:
+        self._free = limit
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def acquire(self, wait_limit: float | None) -> None:
+        if self._free is None:
+            return
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            with anyio.fail_after(wait_limit):
+                await waiter
+        except BaseException as exc:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed a slot while timing out or cancelled: pass it on
+            else:
+                waiter.cancel()
+                self._waiters.remove(waiter)
+            if isinstance(exc, TimeoutError):
+                raise httpx.PoolTimeout("timed out waiting for a free connection") from None
+            raise
+
+    def release(self) -> None:
+        if self._free is None:
+            return
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    """An aiohttp answer's body, chunk by chunk as it arrives; closing frees the connection."""
+
+    def __init__(self, response: aiohttp.ClientResponse, slots: _Slots) -> None:
+        self._response = response
+        self._slots = slots
+        self._closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            mapped = map_aiohttp_error(exc)
+            if mapped is None:  # pragma: no cover - every ClientError is mapped
+                raise
+            raise mapped from exc
+
+    async def aclose(self) -> None:
+        if not self._closed:
+            self._closed = True
+            # Returns the connection to the pool when the body was read to the end,
+            # closes it otherwise (an unread remainder would corrupt the next answer).
+            self._response.release()
+            self._slots.release()
+
+
+def _proxy_settings(
+    proxy: str | httpx.URL | httpx.Proxy | None,
+) -> tuple[str | None, aiohttp.BasicAuth | None, dict[str, str] | None]:
+    if proxy is None:
+        return None, None, None
+    if not isinstance(proxy, httpx.Proxy):
+        proxy = httpx.Proxy(proxy)
+    if proxy.url.scheme not in ("http", "https"):
+        raise ValueError(
+            f"the aiohttp backend supports http:// and https:// proxies, not {proxy.url.scheme}://"
+        )
+    auth = aiohttp.BasicAuth(proxy.auth[0], proxy.auth[1]) if proxy.auth else None
+    headers = dict(proxy.headers) if proxy.headers else None
+    return str(proxy.url), auth, headers
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An ``httpx.AsyncBaseTransport`` sending through one ``aiohttp.ClientSession``.
+
+    Takes ``httpx.AsyncHTTPTransport``'s keywords (see the module docstring for what is
+    honoured). The session is created on the first request, inside the running event loop,
+    and closed by :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: Any = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        proxy: str | httpx.URL | httpx.Proxy | None = None,
+        uds: str | None = None,
+        local_address: str | None = None,
+        retries: int = 0,
+        socket_options: Iterable[Any] | None = None,
+    ) -> None:
+        if http2 or not http1:
+            raise ValueError("the aiohttp backend speaks HTTP/1.1 only: use backend='httpx'")
+        if retries:
+            raise ValueError(
+                "retries (connection retries of httpcore) is not available with the aiohttp "
+                "backend; EasyInk's max_retries already retries failed connections"
+            )
+        if socket_options:
+            raise ValueError("socket_options is not available with the aiohttp backend")
+        self._proxy, self._proxy_auth, self._proxy_headers = _proxy_settings(proxy)
+        self._ssl = httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
+        self.limits = limits
+        self._uds = uds
+        self._local_address = local_address
+        self._slots = _Slots(limits.max_connections)
+        self._timeouts: dict[tuple[Any, ...], aiohttp.ClientTimeout] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._closed = False
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError(_NEEDS_ASYNCIO) from None
+        if self._closed:
+            raise RuntimeError("this AiohttpTransport is closed")
+        limit = self.limits.max_connections or 0
+        keepalive = self.limits.keepalive_expiry
+        connector: aiohttp.BaseConnector
+        if self._uds is not None:
+            connector = aiohttp.UnixConnector(
+                path=self._uds, limit=limit, keepalive_timeout=keepalive
+            )
+        else:
+            connector = aiohttp.TCPConnector(
+                limit=limit,
+                limit_per_host=0,
+                keepalive_timeout=keepalive,
+                ssl=self._ssl,
+                local_addr=(self._local_address, 0) if self._local_address else None,
+            )
+        session = aiohttp.ClientSession(
+            connector=connector,
+            # httpx already set every header; the answer is decoded by httpx.
+            skip_auto_headers=("Content-Type",),
+            auto_decompress=False,
+            trust_env=False,
+        )
+        # aiohttp replays an idempotent request once, invisibly, when its connection fails;
+        # every attempt must be one EasyInk's retry policy decided (and counted in its budget).
+        session._retry_connection = False
+        self._session = session
+        return session
+
+    def _timeout(self, timeouts: dict[str, float | None]) -> aiohttp.ClientTimeout:
+        key = (timeouts.get("connect"), timeouts.get("read"))
+        timeout = self._timeouts.get(key)
+        if timeout is None:
+            connect, read = key
+            timeout = aiohttp.ClientTimeout(connect=connect, sock_connect=connect, sock_read=read)
+            if len(self._timeouts) < 64:
+                self._timeouts[key] = timeout
+        return timeout
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        session = self._session or self._open_session()
+        timeouts = request.extensions.get("timeout", {})
+        await self._slots.acquire(timeouts.get("pool"))
+        try:
+            response = await self._send(session, request, timeouts)
+        except BaseException:
+            self._slots.release()
+            raise
+        extensions = dict(_HTTP11)
+        if response.reason:
+            extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.raw_headers,
+            stream=_ResponseStream(response, self._slots),
+            request=request,
+            extensions=extensions,
+        )
+
+    async def _send(
+        self,
+        session: aiohttp.ClientSession,
+        request: httpx.Request,
+        timeouts: dict[str, float | None],
+    ) -> aiohttp.ClientResponse:
+        headers = request.headers.multi_items()
+        data: Any
+        try:
+            data = request.content or None
+        except httpx.RequestNotRead:  # a streaming body (multipart upload): stream it
+            data = _body(request.stream)
+            headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
+        try:
+            return await session.request(
+                request.method,
+                URL(str(request.url), encoded=True),
+                headers=headers,
+                data=data,
+                allow_redirects=False,
+                timeout=self._timeout(timeouts),
+                server_hostname=request.extensions.get("sni_hostname"),
+                proxy=self._proxy,
+                proxy_auth=self._proxy_auth,
+                proxy_headers=self._proxy_headers,
+            )
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            mapped = map_aiohttp_error(exc)
+            if mapped is None:  # pragma: no cover - every ClientError is mapped
+                raise
+            raise mapped from exc
+
+    async def aclose(self) -> None:
+        """Close the session and its connections (idempotent)."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    def __repr__(self) -> str:
+        return f"AiohttpTransport(limits={self.limits!r}, proxy={self._proxy is not None})"
+
+
+async def _body(stream: Any) -> AsyncIterator[bytes]:
+    async for chunk in stream:
+        yield chunk
