@@ -47,6 +47,7 @@ connection; aiohttp has no separate ``write`` timeout.
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 import ssl
 from collections.abc import AsyncIterator, Iterable
@@ -162,18 +163,21 @@ class _ResponseStream(httpx.AsyncByteStream):
 
 def _proxy_settings(
     proxy: str | httpx.URL | httpx.Proxy | None,
-) -> tuple[str | None, aiohttp.BasicAuth | None, dict[str, str] | None]:
+) -> tuple[str | None, dict[str, str] | None]:
+    """The proxy URL and the headers for it (``Proxy-Authorization`` from its credentials)."""
     if proxy is None:
-        return None, None, None
+        return None, None
     if not isinstance(proxy, httpx.Proxy):
         proxy = httpx.Proxy(proxy)
     if proxy.url.scheme not in ("http", "https"):
         raise ValueError(
             f"the aiohttp backend supports http:// and https:// proxies, not {proxy.url.scheme}://"
         )
-    auth = aiohttp.BasicAuth(proxy.auth[0], proxy.auth[1]) if proxy.auth else None
-    headers = dict(proxy.headers) if proxy.headers else None
-    return str(proxy.url), auth, headers
+    headers = dict(proxy.headers)
+    if proxy.auth:
+        credentials = f"{proxy.auth[0]}:{proxy.auth[1]}".encode()
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(credentials).decode()
+    return str(proxy.url), headers or None
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -208,7 +212,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
         if socket_options:
             raise ValueError("socket_options is not available with the aiohttp backend")
-        self._proxy, self._proxy_auth, self._proxy_headers = _proxy_settings(proxy)
+        self._proxy, self._proxy_headers = _proxy_settings(proxy)
         self._ssl = httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
         self.limits = limits
         self._uds = uds
@@ -296,6 +300,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except httpx.RequestNotRead:  # a streaming body (multipart upload): stream it
             data = _body(request.stream)
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
+        proxy_headers = self._proxy_headers
+        if proxy_headers and request.url.scheme == "http":
+            # A plain-HTTP request goes to the proxy as is (no CONNECT): its headers carry them.
+            headers = [*headers, *proxy_headers.items()]
+            proxy_headers = None
         try:
             return await session.request(
                 request.method,
@@ -306,8 +315,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 timeout=self._timeout(timeouts),
                 server_hostname=request.extensions.get("sni_hostname"),
                 proxy=self._proxy,
-                proxy_auth=self._proxy_auth,
-                proxy_headers=self._proxy_headers,
+                proxy_headers=proxy_headers,
             )
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             mapped = map_aiohttp_error(exc)
