@@ -59,9 +59,12 @@ def sandbox(server: SandboxThread) -> Sandbox:
 
 
 @pytest.fixture
-def ei(server: SandboxThread) -> Iterator[EasyInkSync]:
+def ei(server: SandboxThread, backend: str) -> Iterator[EasyInkSync]:
     token = server.sandbox.issue_token()
-    with EasyInkSync(base_url=server.url, token=token, backoff_base=0.001) as client:
+    with EasyInkSync(
+        base_url=server.url, token=token, backoff_base=0.001, backend=backend
+    ) as client:
+        assert client.aio.backend == backend
         yield client
 
 
