@@ -3,7 +3,7 @@
 Every creation either reports its draft id, or raises an error saying what happened: a
 RateLimitError (never processed) or an OutcomeUnknownError (maybe processed). Counting the
 drafts that exist afterwards (distinct subjects) proves the SDK never hid a creation and never
-created one twice.
+created one twice. Both backends (httpx and aiohttp) run every scenario.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Outcomes:
     failed: dict[str, EasyInkError] = field(default_factory=dict)
 
 
-async def _create_all(server: RunningServer) -> Outcomes:
+async def _create_all(server: RunningServer, backend: str) -> Outcomes:
     outcomes = Outcomes()
     subjects = iter(f"bulk-{i:04d}" for i in range(CREATIONS))
     async with EasyInk(
@@ -47,6 +47,7 @@ async def _create_all(server: RunningServer) -> Outcomes:
         backoff_base=0.005,
         backoff_max=0.02,
         timeout=10.0,
+        backend=backend,
     ) as ei:
 
         async def worker() -> None:
@@ -104,10 +105,10 @@ def _check_post_retries(server: RunningServer, outcomes: Outcomes) -> dict[str, 
     return {"requests": len(log), **{str(k): v for k, v in statuses.items()}}
 
 
-async def test_faults_before_processing() -> None:
+async def test_faults_before_processing(backend: str) -> None:
     async with run_server(SandboxConfig(faults=_faults(after_processing=False))) as server:
         token = server.sandbox.issue_token()
-        outcomes = await _create_all(server)
+        outcomes = await _create_all(server, backend)
         counts = _check_post_retries(server, outcomes)
         existing = await _existing_drafts(server, token)
 
@@ -125,10 +126,10 @@ async def test_faults_before_processing() -> None:
             assert isinstance(exc, APIStatusError) and exc.status_code == 429
 
 
-async def test_faults_after_processing() -> None:
+async def test_faults_after_processing(backend: str) -> None:
     async with run_server(SandboxConfig(faults=_faults(after_processing=True))) as server:
         token = server.sandbox.issue_token()
-        outcomes = await _create_all(server)
+        outcomes = await _create_all(server, backend)
         counts = _check_post_retries(server, outcomes)
         existing = await _existing_drafts(server, token)
 

@@ -1,10 +1,14 @@
-"""Waiters, downloads and batch against the sandbox served by uvicorn on 127.0.0.1."""
+"""Waiters, downloads and batch against the sandbox served by uvicorn on 127.0.0.1.
+
+Every test runs on both backends (the ``ei`` fixture takes ``backend``).
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import anyio
@@ -14,6 +18,7 @@ from pypdf import PdfReader
 from easyink_client.api.signing_session_drafts import get_draft
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_ext import EasyInk
+from easyink_ext import downloads as downloads_module
 from easyink_ext.batch import read_journal, run_batch
 from easyink_ext.downloads import (
     download_all_in_one_document,
@@ -50,8 +55,10 @@ async def server(config: SandboxConfig) -> AsyncIterator[RunningServer]:
 
 
 @pytest.fixture
-async def ei(server: RunningServer) -> AsyncIterator[EasyInk]:
-    async with EasyInk(base_url=server.url, token=server.sandbox.issue_token()) as client:
+async def ei(server: RunningServer, backend: str) -> AsyncIterator[EasyInk]:
+    async with EasyInk(
+        base_url=server.url, token=server.sandbox.issue_token(), backend=backend
+    ) as client:
         yield client
 
 
@@ -174,6 +181,32 @@ async def test_dropped_download_resumes_over_a_real_connection(
     assert log == [(200, "drop_body"), (206, "drop_body"), (206, None)]
     assert dest.stat().st_size == size
     assert len(PdfReader(dest).pages) == 1
+
+
+async def test_cancelled_download_leaves_no_file_and_frees_the_connection(
+    server: RunningServer, ei: EasyInk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = await new_draft(ei)
+    document = server.sandbox.add_large_document(str(draft), 8 * 1024 * 1024)
+    first_write = anyio.Event()
+    real_write = downloads_module._TempFileSink.write
+
+    async def write_then_hang(self: Any, data: bytes) -> None:
+        await real_write(self, data)
+        first_write.set()
+        await anyio.sleep_forever()
+
+    monkeypatch.setattr(downloads_module._TempFileSink, "write", write_then_hang)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(download_draft_document, ei, draft, document, tmp_path / "big.pdf")
+        await first_write.wait()
+        assert len(_entries(tmp_path)) == 1  # the temporary file, partly written
+        tg.cancel_scope.cancel()
+    assert _entries(tmp_path) == []
+    monkeypatch.undo()
+    # The cancelled answer's connection was closed or returned: the client still works.
+    details = await get_draft.asyncio(draft, client=ei.client)
+    assert isinstance(details, SigningConfiguration)
 
 
 async def test_batch_with_journal_against_the_sandbox(

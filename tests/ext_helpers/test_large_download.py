@@ -58,10 +58,10 @@ def _document_log(server: RunningServer, path: str) -> list[tuple[int | None, st
 
 
 async def test_200mb_download_in_constant_memory_resumes_after_a_drop(
-    server: RunningServer, tmp_path: Path
+    server: RunningServer, tmp_path: Path, backend: str
 ) -> None:
     sandbox = server.sandbox
-    async with EasyInk(base_url=server.url, token=sandbox.issue_token()) as ei:
+    async with EasyInk(base_url=server.url, token=sandbox.issue_token(), backend=backend) as ei:
         draft = await new_draft(ei)
         document = sandbox.add_large_document(str(draft), SIZE)
         sandbox.faults.drop_body_after_bytes = 80 * MB

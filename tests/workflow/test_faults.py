@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from easyink_ext import EasyInk, RetryBudget
@@ -17,8 +19,16 @@ WORKFLOWS = 300
 CONCURRENCY = 32
 
 
+def _transport(backend: str) -> dict[str, Any]:
+    if backend == "aiohttp":
+        return {"backend": "aiohttp"}
+    return {"transport": PerTaskPools(CONCURRENCY)}
+
+
 @pytest.mark.parametrize("after_processing", [False, True], ids=["before", "after"])
-async def test_batch_under_faults_leaves_one_session_per_success(after_processing: bool) -> None:
+async def test_batch_under_faults_leaves_one_session_per_success(
+    after_processing: bool, backend: str
+) -> None:
     faults = FaultConfig(
         fail_rate=0.10,
         fail_statuses=(503,),
@@ -38,7 +48,7 @@ async def test_batch_under_faults_leaves_one_session_per_success(after_processin
             backoff_max=0.05,
             retry_budget=RetryBudget(capacity=100_000),
             timeout=20.0,
-            transport=PerTaskPools(CONCURRENCY),
+            **_transport(backend),
         ) as ei:
 
             async def send(index: int) -> SentSession:
