@@ -32,3 +32,16 @@ def test_loopback_is_allowed() -> None:
         server.listen(1)
         with socket.create_connection(server.getsockname(), timeout=5):
             pass
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.easyink.io/api/signingSessions", "http://93.184.216.34/api/signingSessions"]
+)
+async def test_aiohttp_backend_is_refused_too(url: str) -> None:
+    """aiohttp resolves and connects through the patched socket module (asyncio's loop)."""
+    pytest.importorskip("aiohttp")
+    from easyink_ext import EasyInk
+
+    async with EasyInk(token="t", backend="aiohttp", max_retries=0) as ei:
+        with pytest.raises(NonLocalNetworkAccess):
+            await ei.http_client.get(url)
