@@ -35,7 +35,8 @@ def test_loopback_is_allowed() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["https://api.easyink.io/api/signingSessions", "http://93.184.216.34/api/signingSessions"]
+    "url",
+    ["https://api.easyink.io/api/signingSessions", "http://93.184.216.34/api/signingSessions"],
 )
 async def test_aiohttp_backend_is_refused_too(url: str) -> None:
     """aiohttp resolves and connects through the patched socket module (asyncio's loop)."""

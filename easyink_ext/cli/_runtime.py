@@ -88,8 +88,11 @@ async def embedded_sandbox(config: SandboxConfig | None = None) -> AsyncIterator
 
 
 @asynccontextmanager
-async def connect(settings: Settings) -> AsyncIterator[Connection]:
-    """Connect as configured, or to the embedded sandbox (announced on stderr) when no base URL."""
+async def connect(settings: Settings, *, backend: str = "httpx") -> AsyncIterator[Connection]:
+    """Connect as configured, or to the embedded sandbox (announced on stderr) when no base URL.
+
+    ``backend`` is ``EasyInk``'s (the embedded sandbox is called in process, without one).
+    """
     if settings.base_url is None:
         _import_sandbox()
         err(
@@ -106,6 +109,6 @@ async def connect(settings: Settings) -> AsyncIterator[Connection]:
         )
     async with (
         token_provider(settings) as provider,
-        EasyInk(base_url=settings.base_url, token_provider=provider) as ei,
+        EasyInk(base_url=settings.base_url, token_provider=provider, backend=backend) as ei,
     ):
         yield Connection(ei=ei)

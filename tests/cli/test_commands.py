@@ -6,6 +6,7 @@ import re
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -159,6 +160,44 @@ def test_batch_sends_every_row_and_resumes(
     assert again.exit_code == 0, again.output
     assert "0 started, 0 failed, 3 skipped" in again.stdout
     assert len(server.sandbox.store.sessions) == 3
+
+
+@pytest.mark.parametrize(
+    ("option", "installed", "expected"),
+    [
+        ([], True, "aiohttp"),
+        ([], False, "httpx"),
+        (["--backend", "httpx"], True, "httpx"),
+        (["--backend", "aiohttp"], True, "aiohttp"),
+    ],
+)
+def test_batch_uses_aiohttp_when_installed_unless_told_otherwise(  # noqa: PLR0917 - fixtures
+    run: Cli,
+    server: Server,
+    pdf_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    option: list[str],
+    installed: bool,
+    expected: str,
+) -> None:
+    from easyink_ext.cli import _runtime
+    from easyink_ext.cli import batch as batch_command
+
+    used: list[str] = []
+    original = _runtime.EasyInk
+
+    def recording(**options: Any) -> Any:
+        used.append(options.get("backend", "httpx"))
+        return original(**options)
+
+    monkeypatch.setattr(batch_command, "aiohttp_available", lambda: installed)
+    monkeypatch.setattr(_runtime, "EasyInk", recording)
+    manifest = _manifest(tmp_path, pdf_file, ["docs/a.pdf,One,Ann Lee,ann@example.com,,no"])
+    result = run(*server.flags, "batch", str(manifest), *option)
+    assert result.exit_code == 0, result.output
+    assert "1 started, 0 failed, 0 skipped" in result.stdout
+    assert used == [expected]
 
 
 def test_batch_reports_failed_rows(

@@ -59,7 +59,10 @@ def _connector_error() -> Exception:
         (aiohttp.ServerTimeoutError("read"), httpx.ReadTimeout),
         (asyncio.TimeoutError(), httpx.ReadTimeout),
         (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
-        (aiohttp.ClientPayloadError("Response payload is not completed"), httpx.RemoteProtocolError),
+        (
+            aiohttp.ClientPayloadError("Response payload is not completed"),
+            httpx.RemoteProtocolError,
+        ),
         (aiohttp.ClientResponseError(_INFO, (), status=400), httpx.RemoteProtocolError),
         (aiohttp.ClientConnectionResetError("Cannot write to closing transport"), httpx.WriteError),
         (aiohttp.ClientOSError(104, "Connection reset by peer"), httpx.ReadError),
