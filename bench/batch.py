@@ -16,12 +16,20 @@ one after the other (``--sequential N_SEQ``, default ``N / 8``, scaled to ``N``)
   API call of the workflows; retries inside the SDK's transport would not be counted, and the
   sandbox injects no faults here), divided by the number of workflows;
 - their ratio (1.0 = the client adds nothing but the injected latency);
-- the speed-up over the sequential loop.
+- the speed-up over the sequential loop;
+- client CPU per request (``time.process_time()`` of this process over the concurrent phase).
+
+Each ``--backend`` (``httpx``, ``aiohttp``; by default both, aiohttp when installed) runs in
+turn, then the **raw-aiohttp floor**: the same request sequence (the same seven requests per
+workflow with the same bodies, JSON answers decoded) sent by a bare ``aiohttp.ClientSession``
+at the same concurrency, without the SDK. The report ends with the ratios of client CPU per
+request: aiohttp backend / httpx backend, and each backend / floor.
 
 Usage::
 
     python bench/batch.py [--workflows 256] [--concurrency 32] [--latency-ms 20]
                           [--sequential 32] [--no-validate] [--pool-shards N]
+                          [--backend httpx] [--backend aiohttp] [--no-floor]
                           [--output FILE]
 """
 
@@ -29,6 +37,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
+import json
 import os
 import platform
 import sys
@@ -44,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 from _sandbox import login, start_sandbox  # noqa: E402
 
 from easyink_ext import EasyInk  # noqa: E402
-from easyink_ext._client import DEFAULT_POOL_SHARDS  # noqa: E402
+from easyink_ext._client import BACKENDS, DEFAULT_POOL_SHARDS  # noqa: E402
 from easyink_ext.batch import run_batch  # noqa: E402
 from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
 from easyink_sandbox import simple_pdf  # noqa: E402
@@ -56,9 +66,19 @@ async def _timed(count: int, run: Callable[[int], Awaitable[object]]) -> float:
     return time.perf_counter() - start
 
 
-async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
-    """Run the concurrent and the sequential phases; return the measurements."""
+async def bench(args: argparse.Namespace, url: str) -> dict[str, dict[str, float]]:
+    """Every backend, then the raw-aiohttp floor; the measurements by name."""
     token = await login(url)
+    results = {backend: await bench_sdk(args, url, token, backend) for backend in args.backend}
+    if args.floor:
+        results["raw aiohttp"] = await bench_floor(args, url, token)
+    return results
+
+
+async def bench_sdk(
+    args: argparse.Namespace, url: str, token: str, backend: str
+) -> dict[str, float]:
+    """Run the concurrent and the sequential phases with one backend; return the measurements."""
     pdf = simple_pdf(["Benchmark contract"])
     counter = iter(range(10**9))
     sent = 0
@@ -68,7 +88,11 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
         sent += 1
 
     async with EasyInk(
-        base_url=url, token=token, validate_requests=args.validate, pool_shards=args.pool_shards
+        base_url=url,
+        token=token,
+        validate_requests=args.validate,
+        pool_shards=args.pool_shards if backend == "httpx" else None,
+        backend=backend,
     ) as ei:
         ei.http_client.event_hooks["request"].append(count)
 
@@ -117,6 +141,114 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
     }
 
 
+async def bench_floor(args: argparse.Namespace, url: str, token: str) -> dict[str, float]:
+    """The same workflows' requests sent by a bare aiohttp session (no SDK): the CPU floor."""
+    import aiohttp
+
+    pdf = simple_pdf(["Benchmark contract"])
+    auth = {"Authorization": f"Bearer {token}"}
+    as_json = {**auth, "Content-Type": "application/json"}
+    counter = iter(range(10**9))
+    sent = 0
+
+    async def call(
+        session: aiohttp.ClientSession, method: str, path: str, **kwargs: object
+    ) -> object:
+        nonlocal sent
+        sent += 1
+        async with session.request(method, url + path, **kwargs) as answer:  # type: ignore[arg-type]
+            body = await answer.read()
+            if answer.status != 200:
+                raise RuntimeError(f"{method} {path}: HTTP {answer.status} {body[:200]!r}")
+            return json.loads(body) if body else None
+
+    async def workflow(session: aiohttp.ClientSession) -> None:
+        n = next(counter)
+        drafts = "/api/signingSessionDrafts"
+        body = json.dumps({"subject": f"Benchmark {n}"}).encode()
+        draft = await call(session, "POST", drafts, data=body, headers=as_json)
+        form = aiohttp.FormData()
+        form.add_field(
+            "fileContent", pdf, filename=f"contract-{n}.pdf", content_type="application/pdf"
+        )
+        document = await call(
+            session, "POST", f"{drafts}/{draft}/documents", data=form, headers=auth
+        )
+        details = await call(session, "GET", f"{drafts}/{draft}", headers=auth)
+        assert isinstance(details, dict) and details["documents"][0]["status"] != "Processing"
+        participant = {
+            "firstName": "Signer",
+            "lastName": str(n),
+            "email": f"signer{n}@example.com",
+            "phone": None,
+            "deliveryMethods": ["Email"],
+            "language": "English",
+        }
+        signer = await call(
+            session,
+            "POST",
+            f"{drafts}/{draft}/participants",
+            data=json.dumps(participant).encode(),
+            headers=as_json,
+        )
+        field = {
+            "documentId": document,
+            "field": {
+                "type": "Signature",
+                "placement": {
+                    "page": 1,
+                    "positionX": 36.0,
+                    "positionY": 36.0,
+                    "sizeX": 180.0,
+                    "sizeY": 40.0,
+                },
+                "options": {"isRequired": True, "forType": "Signature"},
+            },
+            "participantId": signer,
+        }
+        await call(
+            session,
+            "POST",
+            f"{drafts}/{draft}/signatureFields",
+            data=json.dumps(field).encode(),
+            headers=as_json,
+        )
+        await call(session, "POST", f"{drafts}/{draft}/convert", headers=auth)
+        await call(session, "POST", f"/api/signingSessions/{draft}/start", headers=auth)
+
+    async def concurrent(session: aiohttp.ClientSession, count: int) -> None:
+        remaining = iter(range(count))
+
+        async def worker() -> None:
+            for _ in remaining:
+                await workflow(session)
+
+        await asyncio.gather(*(worker() for _ in range(min(args.concurrency, count))))
+
+    connector = aiohttp.TCPConnector(limit=100, limit_per_host=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await concurrent(session, min(args.concurrency, args.workflows))  # warm-up
+        sent = 0
+        cpu_client, cpu_server = time.process_time(), _cpu_seconds(args.server_pid)
+        start = time.perf_counter()
+        await concurrent(session, args.workflows)
+        elapsed = time.perf_counter() - start
+        cpu_client = time.process_time() - cpu_client
+        cpu_server = _cpu_seconds(args.server_pid) - cpu_server
+    requests_per_workflow = sent / args.workflows
+    throughput = args.workflows / elapsed
+    bound = args.concurrency / (requests_per_workflow * args.latency_ms / 1000.0)
+    return {
+        "client_cpu_ms": 1000 * cpu_client / sent,
+        "server_cpu_ms": 1000 * cpu_server / sent,
+        "elapsed": elapsed,
+        "throughput": throughput,
+        "requests_per_workflow": requests_per_workflow,
+        "bound": bound,
+        "ratio": throughput / bound,
+    }
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process (Linux ``/proc``; 0 elsewhere)."""
     try:
@@ -132,7 +264,7 @@ def _pool_text(shards: int | None) -> str:
     return "one connection pool" if shards == 1 else f"{shards} pool shards"
 
 
-def _report(args: argparse.Namespace, command: str, m: dict[str, float]) -> str:
+def _report(args: argparse.Namespace, command: str, results: dict[str, dict[str, float]]) -> str:
     lines = [
         "# Batch workflow benchmark",
         "",
@@ -142,22 +274,32 @@ def _report(args: argparse.Namespace, command: str, m: dict[str, float]) -> str:
         f"{os.cpu_count()} CPU(s); sandbox in a separate process over uvicorn on 127.0.0.1 "
         "(uvloop + httptools where installed).",
         f"Settings: N={args.workflows} workflows, C={args.concurrency}, L={args.latency_ms:g} ms, "
-        f"request validation {'on' if args.validate else 'off'}, {_pool_text(args.pool_shards)}, "
-        f"client event loop {args.loop}, "
+        f"request validation {'on' if args.validate else 'off'}, httpx backend: "
+        f"{_pool_text(args.pool_shards)}, client event loop {args.loop}, "
         f"sequential sample {args.sequential} workflows.",
         "",
-        "| measure | value |",
-        "|---|---|",
-        f"| requests per workflow (R) | {m['requests_per_workflow']:.2f} |",
-        f"| throughput at C={args.concurrency} | {m['throughput']:.1f} workflows/s "
-        f"({m['elapsed']:.2f} s for {args.workflows}) |",
-        f"| Little's-law bound C / (R x L) | {m['bound']:.1f} workflows/s |",
-        f"| ratio throughput / bound | {m['ratio']:.2f} |",
-        f"| sequential throughput | {m['sequential_throughput']:.2f} workflows/s |",
-        f"| speed-up over sequential | {m['speedup']:.1f}x |",
-        f"| client CPU per request (concurrent phase) | {m['client_cpu_ms']:.2f} ms |",
-        f"| sandbox CPU per request (concurrent phase) | {m['server_cpu_ms']:.2f} ms |",
+        "| client | R | throughput | bound C/(R x L) | ratio | vs sequential "
+        "| client CPU/req | sandbox CPU/req |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    for name, m in results.items():
+        speedup = f"{m['speedup']:.1f}x" if "speedup" in m else "-"
+        label = name if name == "raw aiohttp" else f"EasyInk backend={name}"
+        lines.append(
+            f"| {label} | {m['requests_per_workflow']:.2f} "
+            f"| {m['throughput']:.1f} workflows/s ({m['elapsed']:.2f} s) "
+            f"| {m['bound']:.1f} | {m['ratio']:.2f} | {speedup} "
+            f"| {m['client_cpu_ms']:.3f} ms | {m['server_cpu_ms']:.3f} ms |"
+        )
+    cpu = {name: m["client_cpu_ms"] for name, m in results.items()}
+    ratios = []
+    if "httpx" in cpu and "aiohttp" in cpu:
+        ratios.append(f"aiohttp backend / httpx backend: {cpu['aiohttp'] / cpu['httpx']:.2f}")
+    for name in ("httpx", "aiohttp"):
+        if name in cpu and "raw aiohttp" in cpu:
+            ratios.append(f"{name} backend / raw aiohttp: {cpu[name] / cpu['raw aiohttp']:.2f}")
+    if ratios:
+        lines += ["", "Client CPU per request, ratios: " + "; ".join(ratios) + "."]
     return "\n".join(lines) + "\n"
 
 
@@ -187,6 +329,18 @@ def main() -> None:
         help="connection pools of the EasyInk client (default: the SDK's default)",
     )
     parser.add_argument(
+        "--backend",
+        action="append",
+        choices=BACKENDS,
+        help="EasyInk backend to measure; repeat for several (default: httpx and aiohttp)",
+    )
+    parser.add_argument(
+        "--no-floor",
+        dest="floor",
+        action="store_false",
+        help="skip the raw-aiohttp floor",
+    )
+    parser.add_argument(
         "--loop",
         choices=("asyncio", "uvloop"),
         default="asyncio",
@@ -196,6 +350,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.sequential is None:
         args.sequential = max(4, args.workflows // 8)
+    have_aiohttp = importlib.util.find_spec("aiohttp") is not None
+    if args.backend is None:
+        args.backend = list(BACKENDS) if have_aiohttp else ["httpx"]
+    args.floor = args.floor and have_aiohttp
     command = "python bench/batch.py " + " ".join(sys.argv[1:])
     proc, url = start_sandbox("--latency-ms", str(args.latency_ms))
     args.server_pid = proc.pid
