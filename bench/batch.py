@@ -121,23 +121,28 @@ async def bench_sdk(
         elapsed = await _timed(args.workflows, concurrent)
         cpu_client = time.process_time() - cpu_client
         cpu_server = _cpu_seconds(args.server_pid) - cpu_server
-        requests_per_workflow = sent / args.workflows
+        measures = _measures(args, elapsed, sent, cpu_client, cpu_server)
         seq_elapsed = await _timed(args.sequential, sequential)
-    latency = args.latency_ms / 1000.0
+    measures["sequential_throughput"] = args.sequential / seq_elapsed
+    measures["speedup"] = measures["throughput"] / measures["sequential_throughput"]
+    return measures
+
+
+def _measures(
+    args: argparse.Namespace, elapsed: float, sent: int, cpu_client: float, cpu_server: float
+) -> dict[str, float]:
+    """Throughput, Little's-law bound and CPU per request of one concurrent phase."""
+    requests_per_workflow = sent / args.workflows
     throughput = args.workflows / elapsed
-    bound = args.concurrency / (requests_per_workflow * latency)
-    seq_throughput = args.sequential / seq_elapsed
-    requests = requests_per_workflow * args.workflows
+    bound = args.concurrency / (requests_per_workflow * args.latency_ms / 1000.0)
     return {
-        "client_cpu_ms": 1000 * cpu_client / requests,
-        "server_cpu_ms": 1000 * cpu_server / requests,
+        "client_cpu_ms": 1000 * cpu_client / sent,
+        "server_cpu_ms": 1000 * cpu_server / sent,
         "elapsed": elapsed,
         "throughput": throughput,
         "requests_per_workflow": requests_per_workflow,
         "bound": bound,
         "ratio": throughput / bound,
-        "sequential_throughput": seq_throughput,
-        "speedup": throughput / seq_throughput,
     }
 
 
@@ -235,18 +240,7 @@ async def bench_floor(args: argparse.Namespace, url: str, token: str) -> dict[st
         elapsed = time.perf_counter() - start
         cpu_client = time.process_time() - cpu_client
         cpu_server = _cpu_seconds(args.server_pid) - cpu_server
-    requests_per_workflow = sent / args.workflows
-    throughput = args.workflows / elapsed
-    bound = args.concurrency / (requests_per_workflow * args.latency_ms / 1000.0)
-    return {
-        "client_cpu_ms": 1000 * cpu_client / sent,
-        "server_cpu_ms": 1000 * cpu_server / sent,
-        "elapsed": elapsed,
-        "throughput": throughput,
-        "requests_per_workflow": requests_per_workflow,
-        "bound": bound,
-        "ratio": throughput / bound,
-    }
+    return _measures(args, elapsed, sent, cpu_client, cpu_server)
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -49,8 +49,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import collections
+import contextlib
 import ssl
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import aiohttp
@@ -90,6 +91,18 @@ def map_aiohttp_error(exc: BaseException) -> httpx.TransportError | None:
     if isinstance(exc, aiohttp.ClientError):
         return httpx.ReadError(message)
     return None
+
+
+@contextlib.contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    """Raise aiohttp's failures as the httpx exceptions of the module table."""
+    try:
+        yield
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        mapped = map_aiohttp_error(exc)
+        if mapped is None:  # pragma: no cover - every ClientError is mapped
+            raise
+        raise mapped from exc
 
 
 class _Slots:
@@ -143,14 +156,9 @@ class _ResponseStream(httpx.AsyncByteStream):
         self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
+        with _as_httpx_errors():
             async for chunk in self._response.content.iter_any():
                 yield chunk
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            mapped = map_aiohttp_error(exc)
-            if mapped is None:  # pragma: no cover - every ClientError is mapped
-                raise
-            raise mapped from exc
 
     async def aclose(self) -> None:
         if not self._closed:
@@ -305,7 +313,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             # A plain-HTTP request goes to the proxy as is (no CONNECT): its headers carry them.
             headers = [*headers, *proxy_headers.items()]
             proxy_headers = None
-        try:
+        with _as_httpx_errors():
             return await session.request(
                 request.method,
                 URL(str(request.url), encoded=True),
@@ -317,11 +325,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 proxy=self._proxy,
                 proxy_headers=proxy_headers,
             )
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            mapped = map_aiohttp_error(exc)
-            if mapped is None:  # pragma: no cover - every ClientError is mapped
-                raise
-            raise mapped from exc
 
     async def aclose(self) -> None:
         """Close the session and its connections (idempotent)."""
