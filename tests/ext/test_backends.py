@@ -8,6 +8,8 @@ accounting (no hidden replays by either HTTP library), typed errors, the retry b
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -303,6 +305,27 @@ async def test_streamed_answer_arrives_in_pieces_and_closing_frees_the_connectio
         answer = await ei.http_client.get("/big")
         assert answer.content == body
     assert wire.count == 3
+
+
+async def test_encoded_empty_and_head_answers_read_the_same(wire: WireAPI, backend: str) -> None:
+    payload = {"signingSessionId": DRAFT_ID, "subject": "é" * 50}
+    wire.steps = [
+        httpx.Response(
+            200,
+            content=gzip.compress(json.dumps(payload).encode()),
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        ),
+        httpx.Response(204),
+        httpx.Response(200, headers={"ETag": '"v1"'}),
+    ]
+    async with client(wire, backend) as ei:
+        encoded = await ei.http_client.get("/encoded")
+        assert encoded.json() == payload  # decoded once, by httpx
+        empty = await ei.http_client.delete("/empty")
+        assert (empty.status_code, empty.content) == (204, b"")
+        head = await ei.http_client.head("/head")
+        assert (head.status_code, head.headers["etag"], head.content) == (200, '"v1"', b"")
+    assert [r.method for r in wire.received] == ["GET", "DELETE", "HEAD"]
 
 
 def _one_pool(backend: str) -> dict[str, Any]:
