@@ -155,7 +155,7 @@ async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> b
 
 
 def _encode(response: httpx.Response) -> bytes:
-    body = b"".join(response.stream)  # type: ignore[arg-type]  # as built: still encoded
+    body = b"".join(response.stream)  # type: ignore[arg-type]  # the bytes as built, still encoded
     lines = [f"HTTP/1.1 {response.status_code} {response.reason_phrase}"]
     lines += [
         f"{name}: {value}"
