@@ -131,7 +131,8 @@ class _Slots:
                 self.release()  # handed a slot while timing out or cancelled: pass it on
             else:
                 waiter.cancel()
-                self._waiters.remove(waiter)
+                with contextlib.suppress(ValueError):  # release() may have dropped it already
+                    self._waiters.remove(waiter)
             if isinstance(exc, TimeoutError):
                 raise httpx.PoolTimeout("timed out waiting for a free connection") from None
             raise

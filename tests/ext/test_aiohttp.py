@@ -29,7 +29,7 @@ from .conftest import DRAFT_ID, TOKEN
 
 aiohttp = pytest.importorskip("aiohttp")
 
-from easyink_ext._aiohttp import AiohttpTransport, map_aiohttp_error  # noqa: E402
+from easyink_ext._aiohttp import AiohttpTransport, _Slots, map_aiohttp_error  # noqa: E402
 
 _KEY = SimpleNamespace(host="127.0.0.1", port=9, ssl=True)
 _INFO = SimpleNamespace(real_url="http://127.0.0.1:9/x")
@@ -90,6 +90,48 @@ def test_never_sent_failures_are_exactly_the_connection_ones() -> None:
     for failure in after_sending:
         assert not isinstance(map_aiohttp_error(failure), never_sent), failure
     assert map_aiohttp_error(ValueError("not aiohttp")) is None
+
+
+# --- the connection limit ----------------------------------------------------------------
+
+
+async def _waiting(slots: _Slots) -> asyncio.Task[None]:
+    task = asyncio.ensure_future(slots.acquire(None))
+    await asyncio.sleep(0)  # now queued behind the slot in use
+    assert not task.done()
+    return task
+
+
+@pytest.mark.parametrize("order", ["cancel-then-release", "release-then-cancel"])
+async def test_a_cancelled_waiter_never_loses_a_slot(order: str) -> None:
+    slots = _Slots(1)
+    await slots.acquire(None)
+    waiter = await _waiting(slots)
+    # Both orders within one loop iteration: the waiter has not run in between.
+    if order == "cancel-then-release":
+        waiter.cancel()
+        slots.release()
+    else:
+        slots.release()  # hands the slot to the waiter...
+        waiter.cancel()  # ...which is cancelled before it could use it
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert slots._free == 1 and not slots._waiters
+    await slots.acquire(0.01)  # the slot is really free
+
+
+async def test_waiters_get_slots_in_order_and_time_out_as_pool_timeout() -> None:
+    slots = _Slots(1)
+    await slots.acquire(None)
+    first, second = await _waiting(slots), await _waiting(slots)
+    slots.release()
+    await first
+    assert not second.done()
+    with pytest.raises(httpx.PoolTimeout):
+        await slots.acquire(0.01)
+    slots.release()
+    await second
+    assert slots._free == 0 and not slots._waiters
 
 
 # --- settings --------------------------------------------------------------------------------
