@@ -67,11 +67,12 @@ from .waiters import (
 from .workflow import FieldSpec, SentSession, Signer, WorkflowError, send_for_signature
 
 if TYPE_CHECKING:
-    from ._aiohttp import AiohttpTransport
+    from ._aiohttp import AiohttpTransport as AiohttpTransport
 
 
 def __getattr__(name: str) -> Any:
-    # AiohttpTransport is imported on first use only: `import easyink_ext` never imports aiohttp.
+    # AiohttpTransport is imported on first use only: `import easyink_ext` never imports aiohttp
+    # (and it is not in __all__, so `from easyink_ext import *` does not need aiohttp either).
     if name == "AiohttpTransport":
         from ._aiohttp import AiohttpTransport
 
@@ -89,7 +90,6 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
-    "AiohttpTransport",
     "AuthenticationError",
     "AuthorizationRequest",
     "BadRequestError",
