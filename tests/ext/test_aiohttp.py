@@ -186,6 +186,7 @@ async def test_session_is_lazy_turns_off_hidden_replays_and_closes() -> None:
 def test_import_easyink_ext_does_not_import_aiohttp() -> None:
     code = (
         "import sys, easyink_ext, easyink_ext.cli.app\n"
+        "from easyink_ext import *\n"
         "easyink_ext.EasyInk(token='t')\n"
         "easyink_ext.EasyInkSync(token='t')\n"
         "assert 'aiohttp' not in sys.modules, 'aiohttp imported'\n"
