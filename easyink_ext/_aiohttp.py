@@ -50,6 +50,7 @@ import asyncio
 import base64
 import collections
 import contextlib
+import select
 import ssl
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
@@ -57,6 +58,9 @@ from typing import Any
 import aiohttp
 import anyio
 import httpx
+from aiohttp.client_reqrep import ConnectionKey
+from aiohttp.connector import Connection
+from aiohttp.tracing import Trace
 from yarl import URL
 
 from ._pool import DEFAULT_LIMITS
@@ -146,6 +150,52 @@ class _Slots:
                 waiter.set_result(None)
                 return
         self._free += 1
+
+
+def _peer_has_spoken(protocol: Any) -> bool:
+    """True when an idle pooled connection's socket is readable: the server closed it (or sent
+    bytes nobody asked for) and the event loop has not noticed yet. httpcore checks the same
+    before reusing a connection (``has_expired``); aiohttp only asks the loop's view."""
+    transport = getattr(protocol, "transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None:
+        return False
+    try:
+        fd = sock.fileno()
+        if fd < 0:
+            return True
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([fd], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
+
+
+class _CheckedReuse(aiohttp.BaseConnector):
+    """Never hands out a pooled connection the server has already closed.
+
+    Otherwise a request reusing it right after the server closed it (a keep-alive timeout,
+    or a server that closes after each answer without ``Connection: close``) fails as
+    "disconnected after sending": a POST then raises ``OutcomeUnknownConnectionError`` for a
+    request the server never saw, where the httpx backend would have opened a new connection.
+    """
+
+    async def _get(self, key: ConnectionKey, traces: list[Trace]) -> Connection | None:
+        while True:
+            connection = await super()._get(key, traces)
+            if connection is None or not _peer_has_spoken(connection.protocol):
+                return connection
+            connection.close()  # and try the next pooled one (or open a new connection)
+
+
+class _TCPConnector(_CheckedReuse, aiohttp.TCPConnector):
+    pass
+
+
+class _UnixConnector(_CheckedReuse, aiohttp.UnixConnector):
+    pass
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -242,11 +292,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         keepalive = self.limits.keepalive_expiry
         connector: aiohttp.BaseConnector
         if self._uds is not None:
-            connector = aiohttp.UnixConnector(
-                path=self._uds, limit=limit, keepalive_timeout=keepalive
-            )
+            connector = _UnixConnector(path=self._uds, limit=limit, keepalive_timeout=keepalive)
         else:
-            connector = aiohttp.TCPConnector(
+            connector = _TCPConnector(
                 limit=limit,
                 limit_per_host=0,
                 keepalive_timeout=keepalive,

@@ -12,6 +12,9 @@ alive) or one of the faults:
 - ``SHORT_BODY``: answer ``200`` announcing 1,000 body bytes, send 10, then close;
 - ``STALL_BODY``: answer ``200`` announcing 1,000 body bytes, send 10, then stall.
 
+``close_after_answer=True`` closes every connection right after its answer, without saying
+so (no ``Connection: close``), as a server whose keep-alive timeout just expired does.
+
 ``received`` lists every request read completely (``DROP_UNREAD`` ones are not complete, and
 are counted in ``heads`` only). ``request_seen`` is set whenever a request head arrives.
 """
@@ -55,6 +58,7 @@ class WireAPI:
     received: list[Received] = field(default_factory=list)
     heads: int = 0
     connections: int = 0
+    close_after_answer: bool = False
 
     def __post_init__(self) -> None:
         self.request_seen = asyncio.Event()
@@ -131,7 +135,7 @@ class WireAPI:
         if isinstance(step, httpx.Response):
             writer.write(_encode(step))
             await writer.drain()
-            return True
+            return not self.close_after_answer
         if step == GARBAGE:
             writer.write(b"this is not HTTP\r\n\r\n")
         elif step in (SHORT_BODY, STALL_BODY):

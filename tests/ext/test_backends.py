@@ -97,6 +97,17 @@ async def test_post_dropped_on_a_reused_keep_alive_connection_is_not_replayed(
     assert wire.connections == 1  # the dropped POST went over the reused connection
 
 
+async def test_connection_the_server_closed_while_idle_is_never_reused(
+    wire: WireAPI, backend: str
+) -> None:
+    """The server closes each connection right after answering: no POST may go out on it."""
+    wire.close_after_answer = True
+    async with client(wire, backend) as ei:
+        for _ in range(20):
+            assert str(await _create(ei)) == DRAFT_ID
+    assert wire.count == 20 and wire.connections == 20
+
+
 async def test_post_reset_while_uploading_is_outcome_unknown(wire: WireAPI, backend: str) -> None:
     wire.steps = [DROP_UNREAD]
     big = "x" * (4 * 1024 * 1024)
