@@ -29,8 +29,11 @@ proxy unreachable)
 
 ``ServerDisconnectedError`` is also what a stale keep-alive connection gives, where the
 request may or may not have been read: it stays "maybe" (httpcore reports the same case as
-``RemoteProtocolError`` too). aiohttp's own silent replay of idempotent requests after such a
-failure is turned off, so every attempt is one the retry policy decided and counted.
+``RemoteProtocolError`` too). To make that case as rare as with httpcore, a pooled connection
+whose socket is already readable (the server closed it while it was idle, and the event loop has
+not processed that yet) is closed instead of reused, as httpcore does. aiohttp's own silent
+replay of idempotent requests after such a failure is turned off, so every attempt is one the
+retry policy decided and counted.
 
 **Settings.** The keywords of ``httpx.AsyncHTTPTransport`` that aiohttp can honour are
 honoured: ``verify``, ``cert``, ``trust_env`` (for the TLS context), ``limits``
