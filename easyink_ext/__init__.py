@@ -51,7 +51,7 @@ from .errors import (
     RequestValidationError,
     ValidationError,
 )
-from .pagination import PropertySorting, SortableProperty, sort_by
+from .pagination import PropertySorting, SortableProperty, iter_sessions, search_pages, sort_by
 from .sync import EasyInkSync
 from .waiters import (
     TERMINAL_STATUSES,
@@ -124,8 +124,10 @@ __all__ = [
     "download_session_attachment",
     "download_session_document",
     "download_signed_document",
+    "iter_sessions",
     "read_journal",
     "run_batch",
+    "search_pages",
     "send_for_signature",
     "sort_by",
     "wait_for_documents_processed",

@@ -55,7 +55,9 @@ class RecreateSessionRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 
@@ -64,7 +66,9 @@ class RecreateSessionRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"voidReason: expected None | str | Unset, got {type(data).__name__}")
 
         void_reason = _parse_void_reason(d.pop("voidReason", UNSET))
 

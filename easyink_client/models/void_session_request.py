@@ -45,7 +45,9 @@ class VoidSessionRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"reason: expected None | str | Unset, got {type(data).__name__}")
 
         reason = _parse_reason(d.pop("reason", UNSET))
 
