@@ -62,7 +62,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.util.types import AttributeValue
 
-from ._redact import redact_text
+from ._redact import REDACTED, redact_text
 from ._retry import RetryPolicy
 from ._transport import BoundTransport, TransportCore
 from ._validation import route
@@ -195,16 +195,28 @@ GLOBAL = Telemetry()
 # -- recording errors without secrets ----------------------------------------------------------
 
 
-def safe_message(error: BaseException) -> str:
+def safe_message(error: BaseException, secrets: tuple[str, ...] = ()) -> str:
     """An exception's message with secrets redacted and query strings cut, bounded."""
-    text = " ".join(redact_text(str(error)).split())
+    text = str(error)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    text = " ".join(redact_text(text).split())
     return _QUERY.sub(r"\1?[query omitted]", text)[:_MAX_MESSAGE]
 
 
-def mark_error(span: trace.Span, error: BaseException, error_type: str | None = None) -> None:
-    """Set ``error.type``, an ERROR status and an ``exception`` event (no stack trace)."""
+def mark_error(
+    span: trace.Span,
+    error: BaseException,
+    error_type: str | None = None,
+    secrets: tuple[str, ...] = (),
+) -> None:
+    """Set ``error.type``, an ERROR status and an ``exception`` event (no stack trace).
+
+    ``secrets`` (e.g. the request's bearer token) are also cut from the message.
+    """
     kind = error_type or type(error).__name__
-    message = safe_message(error)
+    message = safe_message(error, secrets)
     span.set_attribute("error.type", kind)
     span.add_event(
         "exception",
@@ -214,6 +226,14 @@ def mark_error(span: trace.Span, error: BaseException, error_type: str | None = 
         },
     )
     span.set_status(Status(StatusCode.ERROR, f"{kind}: {message}"[:200]))
+
+
+def _credentials(request: httpx.Request) -> tuple[str, ...]:
+    """The credential the request carried, to be cut from recorded messages."""
+    value = request.headers.get("Authorization")
+    if not value:
+        return ()
+    return (value, value.partition(" ")[2].strip())
 
 
 # -- operations and attempts (the transport) ---------------------------------------------------
@@ -335,7 +355,7 @@ class _Call:
         if unknown:
             span.set_attribute("easyink.outcome_unknown", True)
         if error is not None:
-            mark_error(span, error)
+            mark_error(span, error, secrets=_credentials(self.request))
         span.end()
 
     async def attempt(
@@ -361,7 +381,7 @@ class _Call:
         except BaseException as exc:
             self.last_reason = type(exc).__name__
             if span is not None:
-                mark_error(span, exc)
+                mark_error(span, exc, secrets=_credentials(request))
             raise
         else:
             status = response.status_code
