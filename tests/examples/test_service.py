@@ -116,9 +116,12 @@ async def test_bad_input_and_failed_workflows_are_client_and_gateway_errors(
     assert (await client.post("/contracts", json=bad)).status_code == 422
     not_a_pdf = dict(_contract(), document_base64=base64.b64encode(b"hello").decode())
     failed = await client.post("/contracts", json=not_a_pdf)
-    assert failed.status_code in (422, 502), failed.text
-    if failed.status_code == 502:
-        assert failed.json()["detail"]["cleanup"] == "deleted"
+    assert failed.status_code == 502, failed.text
+    assert failed.json()["detail"] == {
+        "step": "upload documents",
+        "cleanup": "deleted",
+        "error": "BadRequestError",
+    }
     assert [s for s in sandbox_app.sandbox.store.sessions.values() if s.status == "Draft"] == []
 
 
