@@ -106,6 +106,13 @@ def _otlp(signal: str) -> Any:
     return module.OTLPSpanExporter() if signal == "trace" else module.OTLPMetricExporter()
 
 
+def _required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"set {name} (an EasyInk access token) before starting the service")
+    return value
+
+
 def create_app(
     *,
     base_url: str | None = None,
@@ -125,7 +132,7 @@ def create_app(
         metering = meter_provider or configured[1]
         async with EasyInk(
             base_url=base_url or os.environ.get("EASYINK_BASE_URL", SANDBOX_BASE_URL),
-            token=token or os.environ["EASYINK_TOKEN"],
+            token=token or _required("EASYINK_TOKEN"),
             transport=transport,
             tracer_provider=tracing,
             meter_provider=metering,
