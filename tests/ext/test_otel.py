@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -28,15 +29,21 @@ from .conftest import BASE_URL, DRAFT, DRAFT_ID, TOKEN, MockAPI, api_error
 DRAFT_BODY = {"signingSessionId": DRAFT_ID, "isLocked": False, "documents": []}
 
 
-@pytest.fixture
-async def traced(api: MockAPI, sleeps: list[float], recorded: Recorded) -> AsyncIterator[EasyInk]:
-    async with EasyInk(
+def recording_client(api: MockAPI, recorded: Recorded, **options: Any) -> EasyInk:
+    """A client on the mock API recording its spans and metrics into ``recorded``."""
+    options.setdefault("token", TOKEN)
+    return EasyInk(
         base_url=BASE_URL,
-        token=TOKEN,
         transport=api.transport(),
         tracer_provider=recorded.tracer_provider,
         meter_provider=recorded.meter_provider,
-    ) as client:
+        **options,
+    )
+
+
+@pytest.fixture
+async def traced(api: MockAPI, sleeps: list[float], recorded: Recorded) -> AsyncIterator[EasyInk]:
+    async with recording_client(api, recorded) as client:
         yield client
 
 
@@ -222,13 +229,8 @@ async def test_no_secret_in_any_span_event_or_metric(
         api_error(503, "Unavailable", "Bearer tok-second-9876543210 was fine"),
         httpx.Response(200, json=DRAFT_BODY),
     ]
-    async with EasyInk(
-        base_url=BASE_URL,
-        token_provider=provider,
-        transport=api.transport(),
-        tracer_provider=recorded.tracer_provider,
-        meter_provider=recorded.meter_provider,
-        propagate_trace_context=True,
+    async with recording_client(
+        api, recorded, token=None, token_provider=provider, propagate_trace_context=True
     ) as client:
         await get_draft.asyncio(DRAFT, client=client.client)
         refresh = [e for e in recorded.span("EasyInk.getDraft").events]
