@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -13,7 +13,7 @@ from easyink_client.models.search_status import SearchStatus
 from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
 
-from . import pagination
+from . import _telemetry, pagination
 from ._pool import DEFAULT_LIMITS, ShardedTransport
 from ._redact import REDACTED
 from ._retry import (
@@ -24,10 +24,14 @@ from ._retry import (
     RetryBudget,
     RetryPolicy,
 )
-from ._transport import BoundTransport, TransportCore
+from ._transport import TransportCore
 from ._validation import default_validator
 from ._version import __version__
 from .auth import StaticToken, TokenProvider
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.trace import TracerProvider
 
 __all__ = [
     "PRODUCTION_BASE_URL",
@@ -96,6 +100,11 @@ class EasyInk:
         retry_budget: a :class:`~easyink_ext._retry.RetryBudget` to share between clients;
             by default each client has its own.
         headers: extra headers sent with every request.
+        tracer_provider / meter_provider: OpenTelemetry providers to record spans and metrics
+            with (default: the global ones; needs the ``otel`` extra, see
+            :mod:`easyink_ext._otel`). Nothing is recorded while none is configured.
+        propagate_trace_context: send the W3C ``traceparent`` header of each attempt to the
+            API (default False: it is a third-party service).
 
     Generated ``*_detailed`` functions return the raw ``Response`` (status, headers, bytes)
     for successful answers; non-2xx answers raise before reaching them.
@@ -119,6 +128,9 @@ class EasyInk:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         retry_budget: RetryBudget | None = None,
         headers: Mapping[str, str] | None = None,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
+        propagate_trace_context: bool = False,
     ) -> None:
         if token is not None and token_provider is not None:
             raise ValueError("pass either token or token_provider, not both")
@@ -137,6 +149,10 @@ class EasyInk:
             budget=retry_budget,
             validator=default_validator() if validate_requests else None,
         )
+        self._telemetry = _telemetry.create(
+            tracer_provider, meter_provider, propagate_trace_context
+        )
+        _telemetry.instrument(self._core, self._telemetry)
         self._owner = True
         self._base_url = base_url.rstrip("/")
         self._headers = {"User-Agent": f"easyink-python/{__version__}", **dict(headers or {})}
@@ -159,7 +175,7 @@ class EasyInk:
             base_url=self._base_url,
             timeout=timeout,
             headers=self._headers,
-            transport=BoundTransport(self._core, policy),
+            transport=_telemetry.bound_transport(self._core, policy, self._telemetry),
             trust_env=False,
         )
         client = AuthenticatedClient(
@@ -226,6 +242,7 @@ class EasyInk:
         view._owner = False
         view._base_url = self._base_url
         view._headers = self._headers
+        view._telemetry = self._telemetry
         policy = self._policy if not changes else _replace_policy(self._policy, changes)
         view._setup(self._timeout if timeout is NOT_GIVEN else _as_timeout(timeout), policy)
         return view

@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 import anyio
 import attrs
 
+from . import _telemetry
 from .errors import EasyInkError
 
 __all__ = [
@@ -360,7 +361,8 @@ class _Runner(Generic[T, R]):
                 await self.journal.append({"key": key, "event": "started", "index": index})
             self.bump(started=1)
             try:
-                value = await self.fn(item)
+                with _telemetry.batch_row(index, key):
+                    value = await self.fn(item)
             except Exception as exc:
                 if self.journal is not None:
                     await self.journal.append(
@@ -400,6 +402,7 @@ class _Runner(Generic[T, R]):
             scope.cancel()
 
 
+@_telemetry.instrumented("batch")
 async def run_batch(
     items: Iterable[T],
     fn: Callable[[T], Awaitable[R]],

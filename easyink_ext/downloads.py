@@ -38,6 +38,7 @@ import anyio
 import attrs
 import httpx
 
+from . import _telemetry
 from .errors import APIConnectionError, APIStatusError, EasyInkError, status_error_from_response
 
 if TYPE_CHECKING:
@@ -373,6 +374,7 @@ async def _transfer(
             await anyio.sleep(min(backoff * 2 ** (attempts - 1), 5.0))
 
 
+@_telemetry.instrumented("download")
 async def download(
     ei: EasyInk,
     path: str,

@@ -31,6 +31,7 @@ from easyink_client.models.signed_document_status import SignedDocumentStatus
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
+from . import _telemetry
 from .errors import EasyInkError
 
 if TYPE_CHECKING:
@@ -235,6 +236,7 @@ def signed_documents_ready(view: SigningView) -> bool:
     )
 
 
+@_telemetry.instrumented("wait")
 async def wait_for_documents_processed(
     ei: EasyInk,
     draft_id: UUID | str,
@@ -258,6 +260,7 @@ async def wait_for_documents_processed(
     )
 
 
+@_telemetry.instrumented("wait")
 async def wait_for_session(
     ei: EasyInk,
     session_id: UUID | str,

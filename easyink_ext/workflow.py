@@ -98,7 +98,7 @@ from easyink_client.models.upload_draft_document_body import UploadDraftDocument
 from easyink_client.models.void_session_request import VoidSessionRequest
 from easyink_client.types import File
 
-from . import pagination
+from . import _telemetry, pagination
 from ._schema import EMAIL
 from .errors import (
     APIConnectionError,
@@ -879,6 +879,7 @@ async def _start(run: _Run) -> None:
     await run.post(send, reconcile)
 
 
+@_telemetry.instrumented("cleanup")
 async def _cleanup(run: _Run, step: str) -> str:
     """Delete (or, once converted, void) the draft; return what happened."""
     for attempt in range(_CLEANUP_ATTEMPTS):
@@ -918,11 +919,13 @@ def _void_body(reason: str) -> VoidSessionRequest:
 async def _timed(run: _Run, step: str) -> AsyncIterator[None]:
     started = time.perf_counter()
     try:
-        yield
+        with _telemetry.step(step, lambda: run.draft_id):
+            yield
     finally:
         run.timings[step] = run.timings.get(step, 0.0) + time.perf_counter() - started
 
 
+@_telemetry.instrumented("workflow")
 async def send_for_signature(
     ei: EasyInk,
     *,

@@ -61,3 +61,79 @@ def _loopback_only() -> Iterator[None]:
         socket.socket.connect = original_connect  # type: ignore[method-assign]
         socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
         socket.getaddrinfo = original_getaddrinfo
+
+
+class Recorded:
+    """An OpenTelemetry SDK tracer and meter provider recording in memory (nothing exported)."""
+
+    def __init__(self) -> None:
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        self.exporter = InMemorySpanExporter()
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
+        self.reader = InMemoryMetricReader()
+        self.meter_provider = MeterProvider(metric_readers=[self.reader])
+
+    def spans(self, name: str | None = None) -> list[Any]:
+        """Finished spans (named ``name``), in the order they ended."""
+        spans = list(self.exporter.get_finished_spans())
+        return spans if name is None else [s for s in spans if s.name == name]
+
+    def span(self, name: str) -> Any:
+        """The one finished span named ``name``."""
+        found = self.spans(name)
+        assert len(found) == 1, [s.name for s in self.spans()]
+        return found[0]
+
+    def points(self, metric: str) -> list[Any]:
+        """Data points of ``metric`` (counter sums or histograms) collected now."""
+        data = self.reader.get_metrics_data()
+        found: list[Any] = []
+        for resource in data.resource_metrics if data is not None else []:
+            for scope in resource.scope_metrics:
+                for item in scope.metrics:
+                    if item.name == metric:
+                        found.extend(item.data.data_points)
+        return found
+
+    def text(self) -> str:
+        """Every span name, attribute, event, link and status, and every metric attribute."""
+        parts: list[str] = []
+        for span in self.spans():
+            parts += [span.name, repr(dict(span.attributes or {})), repr(span.status.description)]
+            for event in span.events:
+                parts += [event.name, repr(dict(event.attributes or {}))]
+            for link in span.links:
+                parts.append(repr(dict(link.attributes or {})))
+        data = self.reader.get_metrics_data()
+        for resource in data.resource_metrics if data is not None else []:
+            for scope in resource.scope_metrics:
+                for item in scope.metrics:
+                    parts.append(item.name)
+                    parts += [repr(dict(p.attributes or {})) for p in item.data.data_points]
+        return "\n".join(parts)
+
+
+@pytest.fixture
+def recorded() -> Iterator[Recorded]:
+    """SDK providers to pass as ``EasyInk(tracer_provider=..., meter_provider=...)``."""
+    telemetry = Recorded()
+    yield telemetry
+    telemetry.tracer_provider.shutdown()
+    telemetry.meter_provider.shutdown()
+
+
+@pytest.fixture
+def global_recorded(recorded: Recorded, monkeypatch: pytest.MonkeyPatch) -> Recorded:
+    """``recorded`` installed as the global providers for one test (restored afterwards)."""
+    from opentelemetry import trace
+    from opentelemetry.metrics import _internal as metrics_internal
+
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", recorded.tracer_provider)
+    monkeypatch.setattr(metrics_internal, "_METER_PROVIDER", recorded.meter_provider)
+    return recorded
