@@ -48,6 +48,10 @@ class Report:
     def breaking(self) -> bool:
         return bool(self.python_api) or any(c.breaking for c in self.operations)
 
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BREAKING if self.breaking else EXIT_OK
+
 
 def _git(repo: Path, *args: str) -> bytes:
     result = subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False)
@@ -105,8 +109,9 @@ def build_report(repo: Path, ref: str) -> Report:
 
 def render(report: Report) -> str:
     """The Markdown report."""
-    breaking = [c for c in report.operations if c.breaking]
-    other = [c for c in report.operations if not c.breaking]
+    found = sorted(report.operations)
+    breaking = [c for c in found if c.breaking]
+    other = [c for c in found if not c.breaking]
     lines = [
         "# API change report",
         "",
@@ -128,7 +133,7 @@ def render(report: Report) -> str:
             lines.append("")
     lines += ["", "## Python API (griffe: easyink_client, easyink_ext)", ""]
     if report.python_api:
-        lines += [f"- {line}" for line in report.python_api]
+        lines += [f"- {line}" for line in sorted(report.python_api)]
     else:
         lines.append("No breaking change found.")
     if report.breaking:
@@ -174,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             report = build_report(repo, args.ref)
             sys.stdout.write(render(report))
-            return EXIT_BREAKING if report.breaking else EXIT_OK
+            return report.exit_code
         problems = check_release(repo, args.ref)
     except UsageError as exc:
         print(f"spec_report: {exc}", file=sys.stderr)

@@ -18,8 +18,9 @@ PACKAGES = ("easyink_client", "easyink_ext")
 
 
 def _load(package: str, root: Path) -> Any:
+    # A path, not a name: a name would resolve to an already imported module of that name.
     return griffe.load(
-        package,
+        root / package,
         search_paths=[root],
         allow_inspection=False,
         store_source=False,
