@@ -40,8 +40,10 @@ GENERIC_VALUE = "generic"
 FIXED_DATE_TIME = "2024-01-01T00:00:00Z"
 _SESSION_COLLECTIONS = {"signingSessionDrafts": "draft", "signingSessions": "session"}
 _JSON_TYPES = ("application/json", "text/json")
-# Optional properties are filled down to this nesting depth (required ones always are).
+# Optional properties are filled down to this nesting depth (required ones always are, down to
+# _MAX_DEPTH, where a schema that requires itself ends).
 _OPTIONAL_DEPTH = 4
+_MAX_DEPTH = 16
 _STRING_FORMATS = {
     "date-time": FIXED_DATE_TIME,
     "date": "2024-01-01",
@@ -55,14 +57,14 @@ _STRING_FORMATS = {
 }
 
 
-def session_param_index(path: str) -> tuple[int, str] | None:
-    """``(index among the path parameters, "draft" | "session")`` of the id naming a session."""
+def session_kind(path: str) -> str | None:
+    """``"draft"`` or ``"session"`` when the path's first parameter names one, else None."""
     parts = path.strip("/").split("/")
     if len(parts) < 3 or parts[0] != "api" or parts[1] not in _SESSION_COLLECTIONS:
         return None
     if not (parts[2].startswith("{") and parts[2].endswith("}")):
         return None
-    return 0, _SESSION_COLLECTIONS[parts[1]]
+    return _SESSION_COLLECTIONS[parts[1]]
 
 
 @functools.cache
@@ -85,7 +87,7 @@ class _Sampler:
 
     def value(self, raw: Any, where: str = "", depth: int = 0) -> Any:
         schema = self._spec.resolve(raw)
-        if not isinstance(schema, dict):
+        if not isinstance(schema, dict) or depth > _MAX_DEPTH:
             return None
         if "const" in schema:
             return schema["const"]
@@ -232,7 +234,7 @@ class GenericHandler:
         media = content.get(self.media_type, {}) if self.media_type else {}
         self._schema = media.get("schema")
         self._example = self._valid_example(media)
-        self._owner = session_param_index(operation.path)
+        self._session_kind = session_kind(operation.path)
 
     def _valid_example(self, media: dict[str, Any]) -> tuple[Any] | None:
         """The media type's example, kept only when it validates against the response schema."""
@@ -249,14 +251,11 @@ class GenericHandler:
         return None
 
     def _check_owner(self, call: Call) -> None:
-        if self._owner is None:
-            return
-        index, kind = self._owner
-        session_id = call.path[index]
-        if kind == "draft":
-            call.store.draft(call.user, session_id)
-        else:
-            call.store.session(call.user, session_id)
+        """404 unless the session named by the first path parameter is the caller's."""
+        if self._session_kind == "draft":
+            call.store.draft(call.user, call.path[0])
+        elif self._session_kind == "session":
+            call.store.session(call.user, call.path[0])
 
     def _headers(self) -> dict[str, str]:
         headers = {GENERIC_HEADER: GENERIC_VALUE}
