@@ -37,7 +37,8 @@ from ._spec import CompiledSpec, Operation
 
 GENERIC_HEADER = "X-EasyInk-Sandbox-Behavior"
 GENERIC_VALUE = "generic"
-FIXED_DATE_TIME = "2024-01-01T00:00:00Z"
+# RFC 3339 with a numeric offset: Python 3.10's datetime.fromisoformat rejects a trailing "Z".
+FIXED_DATE_TIME = "2024-01-01T00:00:00+00:00"
 _SESSION_COLLECTIONS = {"signingSessionDrafts": "draft", "signingSessions": "session"}
 _JSON_TYPES = ("application/json", "text/json")
 # Optional properties are filled down to this nesting depth (required ones always are, down to
@@ -47,7 +48,7 @@ _MAX_DEPTH = 16
 _STRING_FORMATS = {
     "date-time": FIXED_DATE_TIME,
     "date": "2024-01-01",
-    "time": "00:00:00Z",
+    "time": "00:00:00+00:00",
     "email": "sandbox-user@example.com",
     "uri": "https://example.com/",
     "hostname": "example.com",
