@@ -131,7 +131,9 @@ def render(report: Report) -> str:
             lines += [f"### {title}", ""]
             lines += [f"- `{c.operation}`: {c.text}" for c in changes]
             lines.append("")
-    lines += ["", "## Python API (griffe: easyink_client, easyink_ext)", ""]
+    if lines[-1]:
+        lines.append("")
+    lines += ["## Python API (griffe: easyink_client, easyink_ext)", ""]
     if report.python_api:
         lines += [f"- {line}" for line in sorted(report.python_api)]
     else:

@@ -135,3 +135,18 @@ def test_report_usage_errors_exit_2(tmp_path: Path) -> None:
     assert "unknown git revision" in unknown.stderr
     assert extra.returncode == 2
     assert git(copy, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def test_regenerated_rename_shows_in_the_python_api(tmp_path: Path) -> None:
+    copy = git_copy(tmp_path / "repo")
+    _change_spec(copy, changes.rename_path_parameter)
+    assert run_script(copy).returncode == 0
+
+    result = run_script(copy, REPORT)
+
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "`voidSession`: path parameter `id` renamed to `signingSessionId`" in result.stdout
+    api = result.stdout.split("## Python API", 1)[1]
+    module = "easyink_client.api.signing_sessions.void_session"
+    assert f"`{module}.asyncio`: Parameter was removed (`id`)" in api
+    assert f"`{module}.asyncio`: Parameter was added as required (`signing_session_id`)" in api
