@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -128,6 +129,66 @@ async def test_existing_operations_keep_their_rules_and_accept_the_new_field(
     assert too_long.status_code == 400
     assert view.status_code == 200
     assert view.json()["status"] == "Pending"
+
+
+def _add_draft_note(document: dict[str, Any]) -> None:
+    """A POST on a draft with a required body field and a bare uuid answer (no example)."""
+    document["paths"]["/api/signingSessionDrafts/{signingSessionId}/notes"] = {
+        "parameters": [{"$ref": "#/components/parameters/DraftId"}],
+        "post": {
+            "operationId": "addDraftNote",
+            "tags": ["SigningSessionDrafts"],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["text"],
+                            "properties": {"text": {"type": "string", "minLength": 1}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The note's id.",
+                    "content": {
+                        "application/json": {"schema": {"type": "string", "format": "uuid"}}
+                    },
+                },
+                "400": {"$ref": "#/components/responses/ValidationFailed"},
+                "404": {"$ref": "#/components/responses/DraftNotFound"},
+            },
+        },
+    }
+
+
+async def test_a_draft_operation_validates_its_body_and_checks_the_draft(tmp_path: Path) -> None:
+    document = changes.load()
+    _add_draft_note(document)
+    path = tmp_path / "easyink.yaml"
+    changes.dump(document, path)
+    app = create_app(SandboxConfig(validate_responses=True), spec_file=str(path))
+    async with make_client(app, app.sandbox.issue_token()) as client:
+        draft = await Drafts(client).create()
+        notes = f"/api/signingSessionDrafts/{draft}/notes"
+        first = await client.post(notes, json={"text": "call back"})
+        same = await client.post(notes, json={"text": "call back"})
+        other = await client.post(notes, json={"text": "signed copy"})
+        missing = await client.post(notes, json={})
+        async with make_client(app, app.sandbox.issue_token("someone-else")) as stranger:
+            foreign = await stranger.post(notes, json={"text": "call back"})
+
+    assert first.status_code == 200, first.text
+    assert first.json() == same.json() != other.json()
+    assert missing.status_code == 400
+    assert error_of(missing)["innerErrors"] == [
+        {"code": "RequiredField", "message": "The 'text' field is required"}
+    ]
+    assert foreign.status_code == 404
+    assert error_of(foreign)["message"] == "Signing session draft does not exists"
+    assert app.sandbox.response_violations == []
 
 
 def test_sampled_answers_of_every_operation_validate() -> None:

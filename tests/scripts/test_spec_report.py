@@ -90,29 +90,60 @@ def test_an_unchanged_document_has_no_change(document: dict[str, Any]) -> None:
     assert operations.compare(document, copy.deepcopy(document)) == []
 
 
+def _search_parameter(required: bool) -> Edit:
+    def edit(document: dict[str, Any]) -> None:
+        parameter = {
+            "name": "owner",
+            "in": "query",
+            "required": required,
+            "schema": {"type": "string"},
+        }
+        document["paths"]["/api/signingSessions"]["get"].setdefault("parameters", []).append(
+            parameter
+        )
+
+    return edit
+
+
 @pytest.mark.parametrize(
-    ("edit", "expected"),
+    ("edit", "expected", "breaking"),
     [
-        (lambda d: d["paths"].pop("/api/signingSessions/statistics"), "operation removed"),
+        (lambda d: d["paths"].pop("/api/signingSessions/statistics"), "operation removed", True),
         (
             lambda d: d["components"]["schemas"]["SignedDocument"]["properties"].update(
                 {"pageCount": {"type": "integer"}}
             ),
             "response field `signedDocuments[].pageCount` added (optional)",
+            False,
         ),
         (
             lambda d: d["components"]["schemas"]["ParticipantStatus"]["enum"].append("Expired"),
             "enum value added: Expired",
+            False,
+        ),
+        (_search_parameter(required=False), "query parameter `owner` added (optional)", False),
+        (_search_parameter(required=True), "query parameter `owner` added (required)", True),
+        (
+            lambda d: d["components"]["schemas"]["SignedDocument"]["required"].clear(),
+            "response field `signedDocuments[].signedDocumentId` is now optional",
+            True,
         ),
     ],
-    ids=["removed-operation", "added-response-field", "added-enum-value"],
+    ids=[
+        "removed-operation",
+        "added-response-field",
+        "added-enum-value",
+        "added-optional-query-parameter",
+        "added-required-query-parameter",
+        "response-field-made-optional",
+    ],
 )
-def test_other_changes(document: dict[str, Any], edit: Edit, expected: str) -> None:
+def test_other_changes(document: dict[str, Any], edit: Edit, expected: str, breaking: bool) -> None:
     found = operations.compare(document, _changed(document, edit))
 
     assert found
     assert all(expected in c.text for c in found), found
-    assert all(c.breaking == (expected == "operation removed") for c in found)
+    assert all(c.breaking is breaking for c in found)
 
 
 def test_report_is_sorted_markdown_and_deterministic(document: dict[str, Any]) -> None:
