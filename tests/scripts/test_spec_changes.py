@@ -78,7 +78,6 @@ def test_report_names_the_additions_and_exits_0(additive_copy: Path) -> None:
     assert "**Not breaking**" in result.stdout
     assert "`getSessionAuditTrail`: operation added" in result.stdout
     assert "request field `externalReference` added (optional)" in result.stdout
-    assert run_script(additive_copy, REPORT).stdout == result.stdout  # deterministic
 
 
 def test_check_accepts_the_regenerated_additive_change(additive_copy: Path) -> None:
