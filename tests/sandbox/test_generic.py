@@ -210,3 +210,24 @@ def test_sampled_answers_of_every_operation_validate() -> None:
         assert sample(spec, next(iter(media.values()))["schema"], seed=operation_id) == value
         checked += 1
     assert checked >= 10
+
+
+async def test_an_operation_removed_from_the_document_is_no_longer_served(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    document = changes.load()
+    del document["paths"]["/api/signingSessions/statistics"]
+    path = tmp_path / "easyink.yaml"
+    changes.dump(document, path)
+    caplog.set_level(logging.WARNING, logger="easyink_sandbox")
+
+    app = create_app(SandboxConfig(validate_responses=True), spec_file=str(path))
+    async with make_client(app, app.sandbox.issue_token()) as client:
+        gone = await client.get("/api/signingSessions/statistics")
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "sandbox handlers without an operation in the document: ['getSessionStatistics']"
+    ]
+    # The path now reads as GET /api/signingSessions/{signingSessionId}, and is not a uuid.
+    assert gone.status_code == 400
+    assert error_of(gone)["code"] == "ValidationError"
