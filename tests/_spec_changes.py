@@ -18,7 +18,7 @@ AUDIT_TRAIL_PATH = "/api/signingSessions/{signingSessionId}/auditTrail"
 AUDIT_TRAIL_OPERATION = "getSessionAuditTrail"
 NEW_REQUEST_FIELD = ("CreateDraftRequest", "externalReference")
 REMOVED_RESPONSE_FIELD = ("SignedDocument", "title")
-NEWLY_REQUIRED_FIELD = ("VoidSessionRequest", "reason")
+NEWLY_REQUIRED_FIELD = ("DuplicateSessionRequest", "subject")
 RENAMED_PATH = ("/api/signingSessions/{id}/voided", "id", "signingSessionId")
 REMOVED_ENUM_VALUE = ("ParticipantStatus", "Opened")
 RETYPED_FIELD = ("AllInOneDocument", "title")
@@ -106,9 +106,10 @@ def remove_response_field(document: dict[str, Any]) -> None:
 
 
 def make_request_field_required(document: dict[str, Any]) -> None:
-    """``VoidSessionRequest.reason`` becomes required."""
+    """``DuplicateSessionRequest.subject`` becomes required."""
     schema, field = NEWLY_REQUIRED_FIELD
     target = _schema(document, schema)
+    assert field not in target.get("required", []), f"{schema}.{field} is already required"
     target["required"] = sorted({*target.get("required", []), field})
 
 

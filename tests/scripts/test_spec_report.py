@@ -35,7 +35,7 @@ _CASES: list[tuple[Edit, str, bool]] = [
     ),
     (
         changes.make_request_field_required,
-        "`voidSession`: request field `reason` is now required",
+        "`duplicateSession`: request field `subject` is now required",
         True,
     ),
     (
