@@ -240,6 +240,8 @@ if [[ "$mode" == 'check' ]]; then
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         run_report check-release "$ref" || exit $?
         echo "regenerate: changes since $ref follow the release rule" >&2
+    else
+        echo "regenerate: not a git repository; release rule not checked" >&2
     fi
     exit 0
 fi

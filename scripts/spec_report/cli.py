@@ -74,7 +74,7 @@ def _file_at(repo: Path, commit: str, path: str) -> str | None:
     names = _git(repo, "ls-tree", "--name-only", commit, "--", path).decode().split()
     if path not in names:
         return None
-    return _git(repo, "show", f"{commit}:{path}").decode("utf-8")
+    return _git(repo, "show", f"{commit}:./{path}").decode("utf-8")  # relative to repo
 
 
 def _extract(repo: Path, commit: str, paths: Sequence[str], destination: Path) -> None:

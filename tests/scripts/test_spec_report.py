@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from tests import _spec_changes as changes
 from tests._regen import REPO, git, git_copy
 
 Edit = Callable[[dict[str, Any]], None]
+_SPEC = changes.SPEC_PATH.relative_to(REPO)
 
 # (edit, the one change expected, breaking?)
 _CASES: list[tuple[Edit, str, bool]] = [
@@ -220,9 +222,7 @@ def test_check_release_refuses_a_breaking_change_until_released(
     tmp_path: Path, document: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = git_copy(tmp_path / "repo")
-    changes.dump(
-        _changed(document, changes.remove_enum_value), repo / changes.SPEC_PATH.relative_to(REPO)
-    )
+    changes.dump(_changed(document, changes.remove_enum_value), repo / _SPEC)
     args = ["--repo", str(repo), "check-release", "HEAD"]
 
     refused = cli.main(args)
@@ -252,3 +252,20 @@ def test_check_release_refuses_a_breaking_change_until_released(
     assert accepted == 0
     assert cli.main(["--repo", str(repo), "report", "no-such-ref"]) == 2
     assert git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_report_works_when_the_sdk_is_a_folder_of_a_larger_repository(
+    tmp_path: Path, document: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    outer = tmp_path / "monorepo"
+    sdk = git_copy(outer / "sdk")
+    shutil.rmtree(sdk / ".git")
+    git(outer, "init", "--quiet")
+    git(outer, "add", "--all")
+    git(outer, "commit", "--quiet", "-m", "base")
+    changes.dump(_changed(document, changes.remove_enum_value), sdk / _SPEC)
+
+    status = cli.main(["--repo", str(sdk), "report"])
+
+    assert status == 3
+    assert "enum value removed: Opened" in capsys.readouterr().out
