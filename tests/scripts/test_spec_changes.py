@@ -71,13 +71,19 @@ def test_regeneration_generates_the_new_operation_and_field(additive_copy: Path)
     assert "external_reference" in request.read_text(encoding="utf-8")
 
 
-def test_report_names_the_additions_and_exits_0(additive_copy: Path) -> None:
-    result = run_script(additive_copy, REPORT)
+def _report(copy: Path, exit_code: int) -> str:
+    """``--report``'s Markdown, once its exit status is checked."""
+    result = run_script(copy, REPORT)
+    assert result.returncode == exit_code, result.stdout + result.stderr
+    return result.stdout
 
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "**Not breaking**" in result.stdout
-    assert "`getSessionAuditTrail`: operation added" in result.stdout
-    assert "request field `externalReference` added (optional)" in result.stdout
+
+def test_report_names_the_additions_and_exits_0(additive_copy: Path) -> None:
+    report = _report(additive_copy, 0)
+
+    assert "**Not breaking**" in report
+    assert "`getSessionAuditTrail`: operation added" in report
+    assert "request field `externalReference` added (optional)" in report
 
 
 def test_check_accepts_the_regenerated_additive_change(additive_copy: Path) -> None:
@@ -116,12 +122,11 @@ def test_removed_response_field_is_breaking(tmp_path: Path) -> None:
     copy = git_copy(tmp_path / "repo")
     _change_spec(copy, changes.remove_response_field)
 
-    result = run_script(copy, REPORT)
+    report = _report(copy, 3)
 
-    assert result.returncode == 3, result.stdout + result.stderr
-    assert "**Breaking" in result.stdout
-    assert "`getSession`: response field `signedDocuments[].title` removed" in result.stdout
-    assert "## What to do" in result.stdout
+    assert "**Breaking" in report
+    assert "`getSession`: response field `signedDocuments[].title` removed" in report
+    assert "## What to do" in report
 
 
 def test_report_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -141,11 +146,10 @@ def test_regenerated_rename_shows_in_the_python_api(tmp_path: Path) -> None:
     _change_spec(copy, changes.rename_path_parameter)
     assert run_script(copy).returncode == 0
 
-    result = run_script(copy, REPORT)
+    report = _report(copy, 3)
 
-    assert result.returncode == 3, result.stdout + result.stderr
-    assert "`voidSession`: path parameter `id` renamed to `signingSessionId`" in result.stdout
-    api = result.stdout.split("## Python API", 1)[1]
+    assert "`voidSession`: path parameter `id` renamed to `signingSessionId`" in report
+    api = report.split("## Python API", 1)[1]
     module = "easyink_client.api.signing_sessions.void_session"
     assert f"`{module}.asyncio`: Parameter was removed (`id`)" in api
     assert f"`{module}.asyncio`: Parameter was added as required (`signing_session_id`)" in api
