@@ -38,6 +38,7 @@ import anyio
 import attrs
 import httpx
 
+from ._limits import STREAM
 from .errors import APIConnectionError, APIStatusError, EasyInkError, status_error_from_response
 
 if TYPE_CHECKING:
@@ -296,7 +297,7 @@ async def _attempt(
         await sink.reset()
         state.received = 0
         state.restarted += 1
-    async with http.stream("GET", path, headers=headers) as response:
+    async with http.stream("GET", path, headers=headers, extensions={STREAM: True}) as response:
         await _raise_for_status(response)
         if resuming and response.status_code == 206:
             if not _continues(state, response):
