@@ -33,9 +33,7 @@ __all__ = ["MAX_NUMBER_LENGTH", "CheckedResponse", "parsed_answer", "record_answ
 MAX_NUMBER_LENGTH = 100
 
 # The last 2xx answer the transport returned in this task.
-_LAST_ANSWER: ContextVar[httpx.Response | None] = ContextVar(
-    "easyink_last_answer", default=None
-)
+_LAST_ANSWER: ContextVar[httpx.Response | None] = ContextVar("easyink_last_answer", default=None)
 _PARSE_FAILURES = (KeyError, TypeError, AttributeError, ValueError, RecursionError, IndexError)
 
 
@@ -111,8 +109,7 @@ def parsed_answer(operation: str) -> Iterator[None]:
             raise
         body = answer.content if isinstance(answer, CheckedResponse) else b""
         raise APIResponseValidationError(
-            f"the answer does not have the documented shape ({type(exc).__name__}: "
-            f"{_reason(exc)})",
+            f"the answer does not have the documented shape ({type(exc).__name__}: {_reason(exc)})",
             operation=operation,
             status_code=answer.status_code,
             snippet=_excerpt(body, sent_secrets(answer.request)),

@@ -102,7 +102,7 @@ async def _settle(
         body, _ = await _read_up_to(response, limits.max_error_bytes)
         return _rebuilt(request, response, body)
     if request.extensions.get(STREAM):
-        if limits.min_download_rate > 0:
+        if limits.min_download_rate > 0 and isinstance(response.stream, httpx.AsyncByteStream):
             response.stream = _RateFloorStream(response.stream, request, limits)
         return response
     declared = response.headers.get("content-length", "")

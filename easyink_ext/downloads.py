@@ -62,6 +62,7 @@ DEFAULT_BACKOFF = 0.1
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 _FILENAME_EXT = re.compile(r"filename\*\s*=\s*([\w!#$%&+^`{}~-]*)'[^']*'([^;\s]+)", re.IGNORECASE)
 _FILENAME = re.compile(r'(?<![\w*])filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)', re.IGNORECASE)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Failures while reading a body that leave the transfer incomplete but worth resuming.
 _BODY_FAILURES = (httpx.TransportError,)
 
@@ -77,7 +78,9 @@ class DownloadResult:
     ``path`` is the destination path (``None`` for a file object); ``resumed`` counts the
     attempts that continued with a ``Range`` request, ``restarted`` those that started again
     from byte zero; ``etag``, ``content_type`` and ``filename`` (from ``Content-Disposition``)
-    describe the final answer.
+    describe the final answer. ``filename`` is chosen by the server: it is reduced to a base
+    name without directories or control characters, but is still untrusted text (it may
+    name an existing file, or be unsuitable on your file system).
     """
 
     path: Path | None
@@ -133,7 +136,7 @@ class _TempFileSink:
         def _open() -> tuple[BinaryIO, Path]:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
             for _ in range(100):
-                temp_path = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
+                temp_path = dest.with_name(f".{_short(dest.name)}.{secrets.token_hex(6)}.part")
                 try:
                     # 0o666 filtered by the umask: the same mode a plain open() would give.
                     fd = os.open(temp_path, flags, 0o666)
@@ -174,6 +177,11 @@ class _TempFileSink:
 
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_discard)
+
+
+def _short(name: str, limit: int = 32) -> str:
+    """At most ``limit`` bytes of ``name`` (whole characters): temporary names stay short."""
+    return name.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def _is_seekable(fileobj: BinaryIO) -> bool:
@@ -219,6 +227,15 @@ def _parse_filename(header: str | None) -> str | None:
     return value or None
 
 
+def _base_name(name: str | None) -> str | None:
+    """The last path segment of a server-chosen name, without control characters."""
+    if name is None:
+        return None
+    base = re.split(r"[/\\]", name)[-1]
+    base = _CONTROL.sub("", base).strip()
+    return None if base in ("", ".", "..") else base[:255]
+
+
 def _int_header(value: str | None) -> int | None:
     if value is None or not value.strip().isdigit():
         return None
@@ -241,7 +258,7 @@ def _take_metadata(state: _Progress, response: httpx.Response) -> None:
         _is_strong(etag) and "bytes" in headers.get("accept-ranges", "").lower() and not encoded
     )
     state.content_type = headers.get("content-type")
-    state.filename = _parse_filename(headers.get("content-disposition"))
+    state.filename = _base_name(_parse_filename(headers.get("content-disposition")))
 
 
 def _continues(state: _Progress, response: httpx.Response) -> bool:

@@ -32,8 +32,8 @@ Exception text never contains request headers, tokens or secrets: only the metho
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ._redact import REDACTED, redact_text, redact_url
@@ -47,8 +47,8 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
-    "InconsistentResponseError",
     "EasyInkError",
+    "InconsistentResponseError",
     "InnerError",
     "InternalServerError",
     "NotFoundError",
@@ -160,7 +160,7 @@ class APIResponseError(EasyInkError):
 
 
 class APIResponseValidationError(APIResponseError, ValueError):
-    """A 2xx answer is not valid JSON, is nested too deeply, or does not have the documented shape."""
+    """A 2xx answer is not valid JSON, nests too deeply, or lacks the documented shape."""
 
 
 class ResponseTooLargeError(APIResponseError):

@@ -18,6 +18,7 @@ from ..errors import OAuthError
 from ._auth import CALLBACKS, client_id_for, client_secret_for, identity_for, is_local
 from ._config import Settings, write_config
 from ._runtime import CliError, out, run
+from ._text import markup
 
 __all__ = ["login"]
 
@@ -115,4 +116,7 @@ def login(  # noqa: PLR0917 - one parameter per click option
     expiry = ""
     if tokens.expires_at is not None:
         expiry = f", expires in {max(0, int(tokens.expires_at - time.time())) // 60} min"
-    out().print(f"Logged in to {settings.base_url}{expiry}; token saved to {settings.config_file}")
+    out().print(
+        f"Logged in to {markup(settings.base_url)}{expiry}; token saved to "
+        f"{markup(settings.config_file, None)}"
+    )
