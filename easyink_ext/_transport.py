@@ -311,7 +311,7 @@ def _connection_error(
     name = type(exc).__name__
     method, url = request.method, str(request.url)
     if isinstance(exc, httpx.TimeoutException):
-        message = f"request timed out ({name})"
+        message = f"request timed out ({name}{': ' + detail[:120] if detail else ''})"
         if ambiguous:
             return OutcomeUnknownTimeoutError(message, method=method, url=url)
         return APITimeoutError(message, method=method, url=url)
