@@ -122,7 +122,7 @@ def echo_token(status: int = 401, padding: int = 0) -> Behaviour:
 
 
 class HostileServer:
-    """``with HostileServer() as server:`` — ``server.url``; ``server.behave(fn)`` per path prefix."""
+    """``with HostileServer() as server:`` then ``server.url``; ``server.behave(fn, prefix)``."""
 
     def __init__(self) -> None:
         self._routes: dict[str, Behaviour] = {}
