@@ -38,6 +38,7 @@ import anyio
 import attrs
 import httpx
 
+from ._control import CONTROL
 from ._limits import STREAM
 from .errors import APIConnectionError, APIStatusError, EasyInkError, status_error_from_response
 
@@ -62,7 +63,6 @@ DEFAULT_BACKOFF = 0.1
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 _FILENAME_EXT = re.compile(r"filename\*\s*=\s*([\w!#$%&+^`{}~-]*)'[^']*'([^;\s]+)", re.IGNORECASE)
 _FILENAME = re.compile(r'(?<![\w*])filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)', re.IGNORECASE)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Failures while reading a body that leave the transfer incomplete but worth resuming.
 _BODY_FAILURES = (httpx.TransportError,)
 
@@ -232,7 +232,7 @@ def _base_name(name: str | None) -> str | None:
     if name is None:
         return None
     base = re.split(r"[/\\]", name)[-1]
-    base = _CONTROL.sub("", base).strip()
+    base = CONTROL.sub("", base).strip()
     return None if base in ("", ".", "..") else base[:255]
 
 

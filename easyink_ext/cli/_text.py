@@ -14,17 +14,12 @@ import re
 from rich.markup import escape
 from rich.text import Text
 
+from .._control import CONTROL, has_control
+
 __all__ = ["DEFAULT_LIMIT", "has_control", "literal", "markup", "plain"]
 
 DEFAULT_LIMIT = 500
-# C0 and C1 controls (ESC, NUL, BEL, CR, ...) and the invisible bidirectional overrides.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[\t\n\r\v\f]+")
-
-
-def has_control(value: str) -> bool:
-    """True when ``value`` holds a control or bidirectional-override character."""
-    return _CONTROL.search(value) is not None
 
 
 def plain(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
@@ -32,7 +27,7 @@ def plain(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     if limit is not None:
         text = text[: limit * 2]
-    text = _CONTROL.sub("", _SPACES.sub(" ", text))
+    text = CONTROL.sub("", _SPACES.sub(" ", text))
     if limit is not None and len(text) > limit:
         text = text[:limit] + "..."
     return text

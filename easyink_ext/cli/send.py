@@ -8,7 +8,7 @@ import click
 
 from ..workflow import SentSession, send_for_signature
 from ._config import Settings
-from ._parse import parse_field, parse_signer
+from ._parse import check_text, parse_field, parse_signer
 from ._runtime import connect, out, run
 from ._text import markup
 
@@ -50,7 +50,7 @@ def send(  # noqa: PLR0917 - one parameter per click option
     """Send FILES for signature and print the new session's id."""
     signers = [parse_signer(text) for text in signer_texts]
     fields = [parse_field(text, i, signers) for i, text in enumerate(field_texts)] or None
-    title = subject or files[0].stem
+    title = check_text("subject", subject or files[0].stem)
 
     async def go() -> SentSession:
         async with connect(settings) as connection:
