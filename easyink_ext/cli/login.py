@@ -9,6 +9,7 @@ EasyInk it prints the authorize URL and asks for the URL the browser was redirec
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 import httpx
@@ -16,8 +17,9 @@ import httpx
 from ..auth import OAuthClient, TokenSet
 from ..errors import OAuthError
 from ._auth import CALLBACKS, client_id_for, client_secret_for, identity_for, is_local
-from ._config import Settings, write_config
+from ._config import Settings, load_config, normal_url, save_config
 from ._runtime import CliError, out, run
+from ._shared_login import config_lock
 from ._text import markup
 
 __all__ = ["login"]
@@ -33,6 +35,15 @@ async def _follow_authorize(url: str) -> str:
             f"the authorize endpoint answered {response.status_code} without a redirect"
         )
     return location
+
+
+async def _save_profile(config_file: Path, base_url: str, profile: dict[str, str]) -> None:
+    """Replace the profile of ``base_url`` and make it the default (under the config lock)."""
+    async with config_lock(config_file):
+        data = load_config(config_file)
+        data.base_url = normal_url(base_url)
+        data.profiles[normal_url(base_url)] = profile
+        save_config(config_file, data)
 
 
 @click.command()
@@ -98,21 +109,17 @@ def login(  # noqa: PLR0917 - one parameter per click option
             return await oauth.exchange_code(request, code=answer, state=request.state)
 
     tokens = run(go)
-    values = dict(settings.values)
-    values.update(
-        base_url=settings.base_url,
-        token=tokens.access_token,
-        identity_url=identity,
-        client_id=cid,
-        redirect_uri=callback,
+    profile = dict(settings.values)
+    profile.update(
+        token=tokens.access_token, identity_url=identity, client_id=cid, redirect_uri=callback
     )
     if client_secret:
-        values["client_secret"] = client_secret
+        profile["client_secret"] = client_secret
     if tokens.refresh_token:
-        values["refresh_token"] = tokens.refresh_token
+        profile["refresh_token"] = tokens.refresh_token
     else:
-        values.pop("refresh_token", None)
-    write_config(settings.config_file, values)
+        profile.pop("refresh_token", None)
+    run(_save_profile, settings.config_file, settings.base_url, profile)
     expiry = ""
     if tokens.expires_at is not None:
         expiry = f", expires in {max(0, int(tokens.expires_at - time.time())) // 60} min"
