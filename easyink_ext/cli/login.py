@@ -8,12 +8,16 @@ EasyInk it prints the authorize URL and asks for the URL the browser was redirec
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import httpx
 
+from .._redact import redact_text
 from ..auth import OAuthClient, TokenSet
 from ..errors import OAuthError
 from ._auth import CALLBACKS, client_id_for, client_secret_for, identity_for, is_local
@@ -23,6 +27,35 @@ from ._shared_login import config_lock
 from ._text import markup
 
 __all__ = ["login"]
+
+
+# httpx/httpcore loggers that show the authorize redirect's Location (with ``code=``) at DEBUG.
+_WIRE_LOGGERS = ("httpx", "httpcore.http11", "httpcore.http2", "httpcore.connection")
+
+
+class _RedactSecrets(logging.Filter):
+    """Rewrites log records so that codes, tokens and secrets never reach a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+@contextmanager
+def _wire_logs_redacted() -> Iterator[None]:
+    """While logging in, redact secrets in the HTTP libraries' own DEBUG lines."""
+    guard = _RedactSecrets()
+    loggers = [logging.getLogger(name) for name in _WIRE_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(guard)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(guard)
 
 
 async def _follow_authorize(url: str) -> str:
@@ -108,7 +141,8 @@ def login(  # noqa: PLR0917 - one parameter per click option
                 return await oauth.exchange_code(request, callback_url=answer)
             return await oauth.exchange_code(request, code=answer, state=request.state)
 
-    tokens = run(go)
+    with _wire_logs_redacted():
+        tokens = run(go)
     profile = dict(settings.values)
     profile.update(
         token=tokens.access_token, identity_url=identity, client_id=cid, redirect_uri=callback
