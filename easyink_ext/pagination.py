@@ -14,15 +14,16 @@ session not seen on an earlier page, and after ``max_pages`` pages (default
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from enum import Enum
 from uuid import UUID
+
+import attrs
 
 from easyink_client import AuthenticatedClient, Client
 from easyink_client.api.signing_sessions import search_sessions
-from easyink_client.models.property_sorting import PropertySorting
 from easyink_client.models.search_status import SearchStatus
 from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
-from easyink_client.models.sortable_property import SortableProperty
 from easyink_client.types import UNSET, Unset
 
 from ._answers import parsed_answer
@@ -40,6 +41,27 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 100
+
+
+class SortableProperty(str, Enum):
+    """A property search results can be sorted by."""
+
+    CREATED = "created"
+    SUBJECT = "subject"
+    STATUS = "status"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@attrs.frozen
+class PropertySorting:
+    """One sorting rule of a search, sent as ``name`` or ``name:desc`` in ``sorting.properties``."""
+
+    property_name: SortableProperty = attrs.field(converter=SortableProperty)
+    is_descending: bool = False
+
+
 DEFAULT_MAX_PAGES = 1000
 
 SortRule = PropertySorting | str
