@@ -90,6 +90,18 @@ def test_sessions_created_through_the_api_are_listed_literally(run: Cli, server:
     assert "]0;pwned" in shown.stdout and "Ann [bold]" in shown.stdout
 
 
+def _signed_session(run: Cli, server: Server, pdf: Path, *extra: str) -> str:
+    """Send ``pdf`` to one signer with ``easyink send``, sign it, return the session id."""
+    sent = run(*server.flags, "send", str(pdf), "--signer", "Ann Lee <ann@example.com>", *extra)
+    assert sent.exit_code == 0, sent.output
+    found = _SESSION.search(sent.stdout)
+    assert found is not None, sent.stdout
+    session_id = found.group(1)
+    for participant in list(server.sandbox.store.sessions[session_id].participants):
+        server.sandbox.sign(session_id, participant)
+    return session_id
+
+
 def _poison(node: Any, key: str = "") -> Any:
     if isinstance(node, dict):
         return {k: _poison(v, k) for k, v in node.items()}
@@ -103,10 +115,7 @@ def _poison(node: Any, key: str = "") -> Any:
 def test_markup_and_escapes_in_every_text_field_of_a_hostile_server(
     run: Cli, server: Server, pdf_file: Path
 ) -> None:
-    sent = run(*server.flags, "send", str(pdf_file), "--signer", "Ann Lee <ann@example.com>")
-    session_id = _SESSION.search(sent.stdout).group(1)  # type: ignore[union-attr]
-    for participant in list(server.sandbox.store.sessions[session_id].participants):
-        server.sandbox.sign(session_id, participant)
+    session_id = _signed_session(run, server, pdf_file)
     headers = {"Authorization": f"Bearer {server.token}"}
     with httpx.Client(base_url=server.url, headers=headers) as http:
         view = http.get(f"/api/signingSessions/{session_id}").json()
@@ -179,13 +188,7 @@ def test_bad_input_is_refused_before_any_request(
 def test_download_refuses_to_overwrite_and_copes_with_long_subjects(
     run: Cli, server: Server, pdf_file: Path, tmp_path: Path
 ) -> None:
-    subject = "S" * 251
-    sent = run(*server.flags, "send", str(pdf_file), "--signer", "Ann <ann@example.com>",
-               "--subject", subject)  # fmt: skip
-    assert sent.exit_code == 0, sent.output
-    session_id = _SESSION.search(sent.stdout).group(1)  # type: ignore[union-attr]
-    for participant in list(server.sandbox.store.sessions[session_id].participants):
-        server.sandbox.sign(session_id, participant)
+    session_id = _signed_session(run, server, pdf_file, "--subject", "S" * 251)
     out = tmp_path / "out"
     first = run(*server.flags, "download", session_id, "--output", str(out))
     assert first.exit_code == 0, first.output
