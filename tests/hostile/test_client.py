@@ -131,7 +131,7 @@ async def test_endless_pagination_stops_when_nothing_is_new(hostile: HostileServ
         "id": str(uuid.uuid4()),
         "subject": "same",
         "status": "Draft",
-        "created": "2026-01-01T00:00:00Z",
+        "created": "2026-01-01T00:00:00+00:00",
     }
     hostile.behave(
         json_answer(_page(item)),
@@ -148,7 +148,11 @@ async def test_pages_are_capped(hostile: HostileServer) -> None:
 
     async def fresh(request, writer):  # type: ignore[no-untyped-def]
         n = next(counter)
-        item = {"id": str(uuid.UUID(int=n + 1)), "status": "Draft", "created": "2026-01-01T00:00Z"}
+        item = {
+            "id": str(uuid.UUID(int=n + 1)),
+            "status": "Draft",
+            "created": "2026-01-01T00:00+00:00",
+        }
         await json_answer(_page(item))(request, writer)
 
     hostile.behave(fresh, "/api/signingSessions")
