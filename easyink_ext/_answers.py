@@ -28,7 +28,7 @@ from .errors import APIResponseValidationError, EasyInkError, _excerpt
 
 __all__ = ["MAX_NUMBER_LENGTH", "CheckedResponse", "parsed_answer", "record_answer", "sent_secrets"]
 
-# A JSON number literal longer than this is refused (the API has no such numbers; a huge one
+# A JSON integer literal longer than this is refused (the API has no such numbers; a huge one
 # costs quadratic time to convert and raises ValueError on Python 3.11+).
 MAX_NUMBER_LENGTH = 100
 
@@ -48,13 +48,11 @@ def _operation(request: httpx.Request) -> str:
     return f"{request.method} {request.url.path}"
 
 
-def _bounded_number(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        if len(text) > MAX_NUMBER_LENGTH:
-            raise ValueError(f"a number with {len(text)} characters")
-        return kind(text)
-
-    return parse
+def _bounded_int(text: str) -> int:
+    # Converting a huge integer literal costs quadratic time (floats are linear, and end as inf).
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise ValueError(f"a number with {len(text)} characters")
+    return int(text)
 
 
 class CheckedResponse(httpx.Response):
@@ -62,8 +60,7 @@ class CheckedResponse(httpx.Response):
 
     def json(self, **kwargs: Any) -> Any:
         """Decode the body; malformed, too deeply nested or huge-number JSON is refused."""
-        kwargs.setdefault("parse_int", _bounded_number(int))
-        kwargs.setdefault("parse_float", _bounded_number(float))
+        kwargs.setdefault("parse_int", _bounded_int)
         try:
             return json.loads(self.content, **kwargs)
         except (ValueError, RecursionError) as exc:
