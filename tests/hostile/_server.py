@@ -24,6 +24,7 @@ __all__ = [
     "endless_chunked",
     "json_answer",
     "redirect",
+    "slow_headers",
     "slow_loris",
 ]
 
@@ -85,6 +86,18 @@ def slow_loris(status: int = 200, interval: float = 0.5, size: int = 10_000) -> 
             await asyncio.sleep(interval)
             writer.write(b" ")
             await writer.drain()
+
+    return behave
+
+
+def slow_headers(interval: float = 0.5) -> Behaviour:
+    """The status line and headers, one byte per ``interval`` seconds (never a full head)."""
+
+    async def behave(request: Request, writer: asyncio.StreamWriter) -> None:
+        for byte in _head(200, {"X-Padding": "p" * 10_000}):
+            writer.write(bytes([byte]))
+            await writer.drain()
+            await asyncio.sleep(interval)
 
     return behave
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 
 import anyio
 import httpx
@@ -26,12 +27,14 @@ from easyink_ext.errors import (
 )
 
 from ._server import (
+    Behaviour,
     HostileServer,
     answer,
     echo_token,
     endless_chunked,
     json_answer,
     redirect,
+    slow_headers,
     slow_loris,
 )
 
@@ -45,8 +48,11 @@ def _client(server: HostileServer, **kwargs: object) -> EasyInk:
     return EasyInk(base_url=server.url, token=TOKEN, **options)  # type: ignore[arg-type]
 
 
-async def test_one_byte_per_second_ends_in_a_timeout(hostile: HostileServer) -> None:
-    hostile.behave(slow_loris(interval=0.5), SESSION_PATH)
+@pytest.mark.parametrize("trickle", [slow_loris, slow_headers], ids=["body", "headers"])
+async def test_one_byte_per_second_ends_in_a_timeout(
+    hostile: HostileServer, trickle: Callable[..., Behaviour]
+) -> None:
+    hostile.behave(trickle(interval=0.5), SESSION_PATH)
     with anyio.fail_after(30):  # generous outer bound: the call itself must end by its timeout
         async with _client(hostile) as ei:
             with pytest.raises(APITimeoutError, match="2 s timeout"):
