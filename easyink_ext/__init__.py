@@ -5,6 +5,7 @@ request validation and logging. On top of it: ``send_for_signature`` (the whole 
 workflow in one call), waiters, resumable streaming downloads and ``run_batch``.
 """
 
+from ._answers import parsed_answer
 from ._client import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, STAGING_BASE_URL, EasyInk
 from ._retry import RetryBudget, RetryPolicy
 from ._version import __version__
@@ -33,12 +34,15 @@ from .downloads import (
 )
 from .errors import (
     APIConnectionError,
+    APIResponseError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     EasyInkError,
+    InconsistentResponseError,
     InternalServerError,
     NotFoundError,
     OAuthError,
@@ -49,6 +53,8 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseTooLargeError,
+    UnexpectedRedirectError,
     ValidationError,
 )
 from .pagination import PropertySorting, SortableProperty, iter_sessions, search_pages, sort_by
@@ -72,6 +78,8 @@ __all__ = [
     "STAGING_IDENTITY_URL",
     "TERMINAL_STATUSES",
     "APIConnectionError",
+    "APIResponseError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -88,6 +96,7 @@ __all__ = [
     "EasyInkSync",
     "FieldSpec",
     "IdentityEndpoints",
+    "InconsistentResponseError",
     "InternalServerError",
     "JournalError",
     "NotFoundError",
@@ -104,6 +113,7 @@ __all__ = [
     "RateLimiter",
     "RefreshingTokenProvider",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "RetryBudget",
     "RetryPolicy",
     "SentSession",
@@ -113,6 +123,7 @@ __all__ = [
     "StaticToken",
     "TokenProvider",
     "TokenSet",
+    "UnexpectedRedirectError",
     "ValidationError",
     "WaitTimeoutError",
     "WorkflowError",
@@ -125,6 +136,7 @@ __all__ = [
     "download_session_document",
     "download_signed_document",
     "iter_sessions",
+    "parsed_answer",
     "read_journal",
     "run_batch",
     "search_pages",

@@ -99,10 +99,13 @@ from easyink_client.models.void_session_request import VoidSessionRequest
 from easyink_client.types import File
 
 from . import _telemetry, pagination
+from ._answers import parsed_answer
+from ._control import has_control
 from ._schema import EMAIL
 from .errors import (
     APIConnectionError,
     EasyInkError,
+    InconsistentResponseError,
     InternalServerError,
     NotFoundError,
     OutcomeUnknownError,
@@ -398,6 +401,8 @@ def _check_signer(index: int, signer: Signer) -> None:
     where = f"signer {index + 1} ({signer.name!r})"
     if not signer.name or not signer.name.strip():
         raise ValueError(f"signer {index + 1} has an empty name")
+    if any(has_control(v) for v in (signer.name, signer.email or "", signer.phone or "")):
+        raise ValueError(f"{where}: control characters (NUL, ESC, ...) are not allowed")
     first, last = signer.first_and_last_name
     if len(first) > 100 or (last is not None and len(last) > 100):
         raise ValueError(f"{where}: first and last name must be at most 100 characters each")
@@ -496,6 +501,8 @@ def _check_fields(
             raise ValueError(f"field {number} is not a FieldSpec: {spec!r}")
         if spec.page < 1:
             raise ValueError(f"field {number}: page must be >= 1 (pages are 1-based)")
+        if not all(math.isfinite(v) for v in (spec.x, spec.y, spec.width, spec.height)):
+            raise ValueError(f"field {number}: x, y, width and height must be finite numbers")
         if spec.x < 0 or spec.y < 0:
             raise ValueError(f"field {number}: x and y must be >= 0 (points from bottom-left)")
         if spec.width < 0.1 or spec.height < 0.1:
@@ -596,6 +603,25 @@ def _expect(value: object, kind: type[_T], operation: str) -> _T:
     return value
 
 
+def _require_distinct(ids: Sequence[UUID], what: str, operation: str) -> None:
+    """Refuse a server that handed out the same id for two different things."""
+    if len(set(ids)) != len(ids):
+        raise InconsistentResponseError(
+            f"the server returned the same {what} id twice: {[str(i) for i in ids]}",
+            operation=operation,
+        )
+
+
+def _require_processed(config: SigningConfiguration, document_ids: Sequence[UUID]) -> None:
+    """Refuse a processed-documents answer that lacks one of the uploaded documents."""
+    present = {d.id for d in config.documents or []}
+    missing = [str(d) for d in document_ids if d not in present]
+    if missing:
+        raise InconsistentResponseError(
+            f"the processed draft lacks the uploaded document(s) {missing}", operation="getDraft"
+        )
+
+
 def _is_transient(exc: BaseException) -> bool:
     """Failures the workflow may retry once the state proves the step had no effect."""
     return isinstance(exc, (RateLimitError, APIConnectionError)) and not isinstance(
@@ -634,7 +660,8 @@ class _Run:
         """
         for attempt in range(_STEP_ATTEMPTS):
             try:
-                return await call()
+                with parsed_answer("send_for_signature"):
+                    return await call()
             except (RateLimitError, APIConnectionError, InternalServerError):
                 if attempt + 1 >= _STEP_ATTEMPTS:
                     raise
@@ -664,7 +691,8 @@ class _Run:
         for attempt in range(_STEP_ATTEMPTS):
             last = attempt + 1 >= _STEP_ATTEMPTS
             try:
-                return await send()
+                with parsed_answer("send_for_signature"):
+                    return await send()
             except OutcomeUnknownError:
                 found = await reconcile()
                 if found is None and self.recheck_delay > 0:
@@ -955,6 +983,8 @@ async def send_for_signature(
         raise ValueError("subject must be a non-empty string")
     if len(subject) > 500:
         raise ValueError("subject must be at most 500 characters")
+    if has_control(subject):
+        raise ValueError("subject must not hold control characters (NUL, ESC, ...)")
     if reminder is not None and reminder not in ("Never", "Daily", "Weekly"):
         raise ValueError("reminder must be Never, Daily or Weekly")
     if processing_timeout <= 0:
@@ -986,6 +1016,7 @@ async def send_for_signature(
         async with _timed(run, step):
             for doc in docs:
                 document_ids.append(await _upload(run, doc, set(document_ids)))
+            _require_distinct(document_ids, "document", "uploadDraftDocument")
         step = "wait for processing"
         async with _timed(run, step):
             from .waiters import wait_for_documents_processed
@@ -993,11 +1024,13 @@ async def send_for_signature(
             config = await run.read(
                 lambda: wait_for_documents_processed(ei, run.draft, timeout=processing_timeout)
             )
+            _require_processed(config, document_ids)
         step = "add participants"
         participant_ids: list[UUID] = []
         async with _timed(run, step):
             for signer in checked_signers:
                 participant_ids.append(await _add_participant(run, signer, set(participant_ids)))
+            _require_distinct(participant_ids, "participant", "addDraftParticipant")
         step = "place fields"
         field_ids: list[UUID] = []
         async with _timed(run, step):
@@ -1013,6 +1046,7 @@ async def send_for_signature(
                         set(field_ids),
                     )
                 )
+            _require_distinct(field_ids, "signature field", "addDraftSignatureField")
         if sequential and len(participant_ids) > 1:
             step = "set signing order"
             async with _timed(run, step):

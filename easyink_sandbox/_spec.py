@@ -43,6 +43,10 @@ _OVERRIDES = {
     ("positionY", "minimum"): "Position on Y-axis cannot be less than 0",
     ("reason", "minLength"): VOID_REASON_REQUIRED,
     ("voidReason", "minLength"): VOID_REASON_REQUIRED,
+    ("reason", "required"): VOID_REASON_REQUIRED,
+    ("voidReason", "required"): VOID_REASON_REQUIRED,
+    ("reason", "type"): VOID_REASON_REQUIRED,
+    ("voidReason", "type"): VOID_REASON_REQUIRED,
 }
 # Keywords whose values are data, not schemas: never searched for $ref.
 _LITERAL_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples", "required"})
@@ -319,9 +323,9 @@ def _problems(validator: Validator, value: Any, prefix: str) -> list[_Problem]:
             if error.validator == "required" and isinstance(error.instance, dict):
                 for prop in error.validator_value:
                     if prop not in error.instance:
-                        found.append(
-                            _Problem(_name(prefix, [*error.absolute_path, prop]), "required", None)
-                        )
+                        field = _name(prefix, [*error.absolute_path, prop])
+                        override = _OVERRIDES.get((str(prop), "required"))
+                        found.append(_Problem(field, "required", None, override))
                 continue
             if error.validator == "additionalProperties":
                 found.append(

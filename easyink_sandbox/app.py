@@ -237,7 +237,7 @@ def _routes(sandbox: Sandbox) -> list[BaseRoute]:
         by_path.setdefault(operation.path, {})[operation.method] = operation
     routes: list[BaseRoute] = []
     for path in sorted(by_path, key=_route_key):
-        methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+        methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
         endpoint = _api_endpoint(sandbox, by_path[path], handlers)
         routes.append(Route(path, endpoint, methods=methods))
     routes.append(
@@ -252,8 +252,13 @@ def _routes(sandbox: Sandbox) -> list[BaseRoute]:
 async def _not_found(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 404)
     if status == 405:
+        # RFC 9110: a 405 answer lists the methods the resource supports.
+        headers = getattr(exc, "headers", None)
         return error_response(
-            405, "MethodNotAllowed", f"Method {request.method} is not allowed here"
+            405,
+            "MethodNotAllowed",
+            f"Method {request.method} is not allowed here",
+            headers=dict(headers) if headers else None,
         )
     return error_response(404, "NotFound", f"No route matches {request.method} {request.url.path}")
 

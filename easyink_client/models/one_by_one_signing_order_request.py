@@ -17,7 +17,8 @@ class OneByOneSigningOrderRequest:
     """
     Attributes:
         participants_order (list[UUID] | None | Unset): Participant ids in signing order: index 0 signs first. Every
-            participant of the draft must be listed.
+            participant of the draft must be
+            listed, each once.
     """
 
     participants_order: list[UUID] | None | Unset = UNSET

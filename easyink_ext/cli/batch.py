@@ -28,6 +28,7 @@ from ..workflow import SentSession, Signer, send_for_signature
 from ._config import Settings
 from ._progress import progress_bar
 from ._runtime import CliError, connect, out, run
+from ._text import markup
 
 __all__ = ["BatchRow", "batch", "read_manifest"]
 
@@ -152,12 +153,11 @@ def batch(settings: Settings, manifest: Path, concurrency: int, journal: Path | 
     skipped = [r for r in results if r.skipped]
     for result in results:
         if result.ok and result.value is not None:
-            console.print(f"started  {result.key}: session {result.value.session_id}")
+            console.print(f"started  {markup(result.key)}: session {result.value.session_id}")
         elif result.skipped:
-            console.print(f"skipped  {result.key}: {result.previous}")
+            console.print(f"skipped  {markup(result.key)}: {markup(result.previous)}")
         else:
-            text = " ".join(str(result.error).split())
-            console.print(f"[red]failed[/]   {result.key}: {text}")
+            console.print(f"[red]failed[/]   {markup(result.key)}: {markup(str(result.error))}")
     started = len(results) - len(failed) - len(skipped)
     console.print(f"{started} started, {len(failed)} failed, {len(skipped)} skipped")
     if failed:

@@ -352,7 +352,7 @@ def test_unexpected_error_is_one_line_without_traceback(
     def broken(path: Path) -> dict[str, str]:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr("easyink_ext.cli._config.read_config", broken)
+    monkeypatch.setattr("easyink_ext.cli._config.load_config", broken)
     result = run("sessions", "list")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
