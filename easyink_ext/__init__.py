@@ -2,7 +2,8 @@
 
 ``EasyInk`` configures the generated client with retries, typed errors, token refresh,
 request validation and logging. On top of it: ``send_for_signature`` (the whole signing
-workflow in one call), waiters, resumable streaming downloads and ``run_batch``.
+workflow in one call), waiters, resumable streaming downloads and ``run_batch``
+(with a ledger: every row sent exactly once, across processes, machines and crashes).
 """
 
 from ._client import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, STAGING_BASE_URL, EasyInk
@@ -19,7 +20,15 @@ from .auth import (
     TokenProvider,
     TokenSet,
 )
-from .batch import BatchProgress, BatchResult, JournalError, RateLimiter, read_journal, run_batch
+from .batch import (
+    BatchProgress,
+    BatchResult,
+    LeaseLostError,
+    RateLimiter,
+    current_row,
+    ledger_steps,
+    run_batch,
+)
 from .downloads import (
     DownloadError,
     DownloadResult,
@@ -51,7 +60,9 @@ from .errors import (
     RequestValidationError,
     ValidationError,
 )
+from .ledger import Ledger, LedgerError, PostgresLedger, RowRecord, SQLiteLedger
 from .pagination import PropertySorting, SortableProperty, sort_by
+from .reconcile import ReconcileError, SessionReconciler
 from .sync import EasyInkSync
 from .waiters import (
     TERMINAL_STATUSES,
@@ -89,7 +100,9 @@ __all__ = [
     "FieldSpec",
     "IdentityEndpoints",
     "InternalServerError",
-    "JournalError",
+    "LeaseLostError",
+    "Ledger",
+    "LedgerError",
     "NotFoundError",
     "OAuthClient",
     "OAuthError",
@@ -99,15 +112,20 @@ __all__ = [
     "OutcomeUnknownTimeoutError",
     "PermissionDeniedError",
     "PollPolicy",
+    "PostgresLedger",
     "PropertySorting",
     "RateLimitError",
     "RateLimiter",
+    "ReconcileError",
     "RefreshingTokenProvider",
     "RequestValidationError",
     "RetryBudget",
     "RetryPolicy",
+    "RowRecord",
+    "SQLiteLedger",
     "SentSession",
     "SessionEndedError",
+    "SessionReconciler",
     "Signer",
     "SortableProperty",
     "StaticToken",
@@ -117,6 +135,7 @@ __all__ = [
     "WaitTimeoutError",
     "WorkflowError",
     "__version__",
+    "current_row",
     "download",
     "download_all_in_one_document",
     "download_draft_attachment",
@@ -124,7 +143,7 @@ __all__ = [
     "download_session_attachment",
     "download_session_document",
     "download_signed_document",
-    "read_journal",
+    "ledger_steps",
     "run_batch",
     "send_for_signature",
     "sort_by",

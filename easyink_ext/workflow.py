@@ -119,6 +119,7 @@ __all__ = [
     "DocumentInput",
     "DraftClaims",
     "FieldSpec",
+    "OnStep",
     "SentSession",
     "Signer",
     "WorkflowError",
@@ -608,13 +609,16 @@ async def _pause(attempt: int) -> None:
 
 
 _Reconcile = Callable[[], Awaitable[_T | None]]
+OnStep = Callable[[str, "UUID | None"], Awaitable[None]]
+"""Called with ``(step, draft_id)`` as each step begins (see :func:`send_for_signature`)."""
 
 
 class _Run:
     """State of one workflow run (ids learnt so far, timings)."""
 
-    def __init__(self, ei: EasyInk, recheck_delay: float) -> None:
+    def __init__(self, ei: EasyInk, recheck_delay: float, on_step: OnStep | None = None) -> None:
         self.ei = ei
+        self.on_step = on_step
         self.client = ei.client
         self.recheck_delay = recheck_delay
         self.draft_id: UUID | None = None
@@ -916,6 +920,8 @@ def _void_body(reason: str) -> VoidSessionRequest:
 
 @asynccontextmanager
 async def _timed(run: _Run, step: str) -> AsyncIterator[None]:
+    if run.on_step is not None:
+        await run.on_step(step, run.draft_id)
     started = time.perf_counter()
     try:
         yield
@@ -935,6 +941,7 @@ async def send_for_signature(
     keep_draft_on_failure: bool = False,
     processing_timeout: float = 120.0,
     recheck_delay: float = 0.25,
+    on_step: OnStep | None = None,
 ) -> SentSession:
     """Create, configure, convert and start a signing session; return every id.
 
@@ -943,7 +950,10 @@ async def send_for_signature(
     last page of each document); ``sequential``: one-by-one signing in ``signers`` order;
     ``reminder``: ``"Never"``, ``"Daily"`` or ``"Weekly"``; ``processing_timeout``: seconds to
     wait for uploaded documents to be processed; ``recheck_delay``: seconds before re-reading
-    the state once when an ambiguous failure left no trace.
+    the state once when an ambiguous failure left no trace; ``on_step(step, draft_id)`` is
+    awaited as each step begins, before its first request (``draft_id`` is ``None`` until the
+    draft exists): a batch ledger records progress with it, and an exception it raises fails
+    the workflow at that step like any other.
 
     Raises :class:`ValueError` for bad inputs (before any request) and :class:`WorkflowError`
     when a step fails (see the module docstring).
@@ -964,7 +974,7 @@ async def send_for_signature(
         docs = _check_documents(documents)
     planned = None if fields is None else _check_fields(fields, checked_signers, len(docs))
 
-    run = _Run(ei, recheck_delay)
+    run = _Run(ei, recheck_delay, on_step)
     step = STEPS[0]
     try:
         async with _timed(run, step):
