@@ -102,14 +102,15 @@ class Runner(Generic[T, R]):
 
     # -- the local view and progress ---------------------------------------------------------
 
-    def note(self, record: RowRecord) -> None:
+    def note(self, record: RowRecord, *, report: bool = True) -> None:
         """Record what the ledger says of a row; report progress."""
         old = self.view.get(record.key)
         if old is not None:
             self.counts[category(old)] -= 1
         self.view[record.key] = record
         self.counts[category(record)] += 1
-        self.report()
+        if report:
+            self.report()
 
     def report(self) -> None:
         if self.on_progress is None:
@@ -132,7 +133,8 @@ class Runner(Generic[T, R]):
     async def refresh(self) -> None:
         """Read every row of this batch from the ledger."""
         for record in (await self.ledger.records(list(self.rows))).values():
-            self.note(record)
+            self.note(record, report=False)
+        self.report()
 
     async def _set(self, key: str, changes: Mapping[str, object]) -> bool:
         """Change a row this worker holds; update the view when the ledger accepted it."""
