@@ -5,8 +5,8 @@
 new temporary directory, listening on 127.0.0.1 on a free port and on a unix socket in that
 directory, with ``trust`` authentication for local connections only. PostgreSQL refuses to run
 as root, so as root every command runs as the unprivileged ``postgres`` user (created by the
-Debian package) through ``runuser``. :meth:`TempPostgres.stop` stops the server and removes the
-directory.
+Debian package) through ``runuser``. ``fsync`` is off unless ``durable=True`` (benchmarks).
+:meth:`TempPostgres.stop` stops the server and removes the directory.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def _free_port() -> int:
 class TempPostgres:
     """One PostgreSQL server in a temporary directory; ``dsn`` reaches its ``easyink`` database."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable  # fsync on: for benchmarks; tests do not need it
         self.bin = find_pg_bin()
         self._as_root = os.geteuid() == 0
         if self._as_root and shutil.which("runuser") is None:
@@ -87,8 +88,10 @@ class TempPostgres:
         self._run("initdb", "-D", str(self.data), "-U", _USER, "-A", "trust", "-E", "UTF8")
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-            f"-c unix_socket_directories={self.root} -c fsync=off -c max_connections=100"
+            f"-c unix_socket_directories={self.root} -c max_connections=100"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off"
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w",
             "start",

@@ -100,7 +100,10 @@ def _session_id(value: object) -> str | None:
 
 
 def _rows(
-    inputs: list[T], key: Callable[[T], str] | None, digest: Callable[[T], str]
+    inputs: list[T],
+    key: Callable[[T], str] | None,
+    digest: Callable[[T], str],
+    hint: Callable[[T], str | None] | None,
 ) -> list[Row[T]]:
     rows: list[Row[T]] = []
     for index, item in enumerate(inputs):
@@ -108,7 +111,7 @@ def _rows(
         name = key(item) if key is not None else key_from_digest(content)
         if not isinstance(name, str) or not isinstance(content, str):
             raise TypeError("key() and digest() must return str")
-        rows.append(Row(index, item, name, content))
+        rows.append(Row(index, item, name, content, None if hint is None else hint(item)))
     seen: set[str] = set()
     duplicates = [r.key for r in rows if r.key in seen or seen.add(r.key)]  # type: ignore[func-returns-value]
     if duplicates:
@@ -120,7 +123,7 @@ def _rows(
 
 async def _admit(ledger: Ledger, rows: list[Row[T]], retry_failed: bool) -> dict[str, str]:
     """Register the rows; return the refused ones (known key, changed content) with why."""
-    await ledger.register([(r.key, r.digest, r.index) for r in rows])
+    await ledger.register([(r.key, r.digest, r.index, r.hint) for r in rows])
     records = await ledger.records([r.key for r in rows])
     refused: dict[str, str] = {}
     for row in rows:
@@ -128,13 +131,13 @@ async def _admit(ledger: Ledger, rows: list[Row[T]], retry_failed: bool) -> dict
         if record is None:
             raise LedgerError(f"the ledger lost row {row.key!r}")
         if record.digest != row.digest:
-            if not await ledger.reset(row.key, row.digest):
+            if not await ledger.reset(row.key, row.digest, row.hint):
                 refused[row.key] = (
                     f"row {row.key!r} changed since it was first sent ({record.state} in the "
                     "ledger): refused; give the changed row a new key to send it"
                 )
         elif retry_failed and record.state == "failed" and record.clean:
-            await ledger.reset(row.key, row.digest, failed_only=True)
+            await ledger.reset(row.key, row.digest, row.hint, failed_only=True)
     return refused
 
 
@@ -147,6 +150,7 @@ async def run_batch(
     ledger: Ledger | LedgerSpec | None = None,
     key: Callable[[T], str] | None = None,
     digest: Callable[[T], str] = item_digest,
+    hint: Callable[[T], str | None] | None = None,
     reconcile: bool = False,
     reconciler: Reconciler | None = None,
     retry_failed: bool = False,
@@ -163,7 +167,9 @@ async def run_batch(
 
     ``concurrency`` bounds the calls in flight; ``limiter`` additionally bounds them by a
     :class:`anyio.CapacityLimiter` shared with other code. ``rate_per_second`` spaces the
-    calls (or pass a ``rate_limiter``). ``key``/``digest``: row identity; ``reconcile``,
+    calls (or pass a ``rate_limiter``). ``key``/``digest``: row identity; ``hint(item)``: what
+    reconciliation searches the server for when a row's draft id is unknown (for signing
+    sessions, the subject; :func:`ledger_steps` records it too); ``reconcile``,
     ``reconciler``, ``retry_failed``, ``lease``, ``worker`` (default :func:`worker_id`): see
     the module docs. ``on_progress`` receives fleet-wide :class:`BatchProgress` counts.
     Keys must be unique (``ValueError`` before anything runs).
@@ -177,7 +183,7 @@ async def run_batch(
     if not lease > 0:
         raise ValueError("lease must be > 0")
     rate = RateLimiter(rate_per_second) if rate_per_second is not None else rate_limiter
-    rows = _rows(list(items), key, digest)
+    rows = _rows(list(items), key, digest, hint)
     opened = open_ledger(ledger)
     await opened.open()
     name = worker if worker is not None else worker_id()

@@ -43,7 +43,6 @@ _BACK_TO_PENDING: dict[str, object] = {
     "session_id": None,
     "error": None,
     "clean": False,
-    "hint": None,
     "since": None,
 }
 
@@ -56,6 +55,7 @@ class Row(Generic[T]):
     item: T
     key: str
     digest: str
+    hint: str | None = None
 
 
 def category(record: RowRecord) -> str:
@@ -211,7 +211,11 @@ class Runner(Generic[T, R]):
             while True:
                 keys = self._candidates(stale)
                 if keys:
-                    record = await self.ledger.claim(keys, self.worker, self.lease, stale=stale)
+                    # Nothing to wait for before sending: claim straight into ``sending``.
+                    begin = None if stale or self.rate is not None else _begin()
+                    record = await self.ledger.claim(
+                        keys, self.worker, self.lease, stale=stale, changes=begin
+                    )
                     if record is not None:
                         self.note(record)
                         return record
@@ -234,30 +238,33 @@ class Runner(Generic[T, R]):
     async def send_row(self, record: RowRecord) -> None:
         """Send one claimed row: mark it ``sending``, call ``fn``, record the outcome."""
         row = self.rows[record.key]
-        if self.rate is not None:
-            await self.rate.acquire()
-        begin = {"state": "sending", "step": "begin", "since": time.time(), "hint": None}
-        if not await self._set(row.key, begin):
-            return  # the claim expired and another worker took the row
-        token = _CURRENT.set(RowHandle(row.key, self._set))
+        if record.state == "claimed":
+            if self.rate is not None:
+                await self.rate.acquire()
+            if not await self._set(row.key, _begin()):
+                return  # the claim expired and another worker took the row
+        handle = RowHandle(row.key, self._set, hint=record.hint)
+        token = _CURRENT.set(handle)
         try:
             value = await self.fn(row.item)
         except Exception as exc:
             self.errors[row.key] = exc
-            await self._record_failure(row, exc)
+            await self._record_failure(row, exc, handle.reached)
         except BaseException:
             # Cancelled or interrupted mid-call: say so at once (reconcile settles it).
+            interrupted = {"state": "unknown", "error": "interrupted", "step": handle.reached}
             with anyio.CancelScope(shield=True), anyio.move_on_after(_SETTLE_TIMEOUT):
-                await self._set(row.key, {"state": "unknown", "error": "interrupted"})
+                await self._set(row.key, interrupted)
             raise
         else:
             self.values[row.key] = value
             self.sent_here += 1
-            await self._set(row.key, {"state": "started", "session_id": self.serialize(value)})
+            started = {"state": "started", "session_id": self.serialize(value), "step": None}
+            await self._set(row.key, started)
         finally:
             _CURRENT.reset(token)
 
-    async def _record_failure(self, row: Row[T], exc: Exception) -> None:
+    async def _record_failure(self, row: Row[T], exc: Exception, step: str | None) -> None:
         if _lease_lost(exc):
             return  # not this worker's row any more: whoever holds it records it
         failure = self.classify(exc)
@@ -265,6 +272,7 @@ class Runner(Generic[T, R]):
             "state": failure.state,
             "error": error_text(exc),
             "clean": failure.clean,
+            "step": step,
         }
         if failure.draft_id is not None:
             changes["draft_id"] = failure.draft_id
@@ -310,6 +318,11 @@ class Runner(Generic[T, R]):
             if self.fatal is None:
                 self.fatal = exc
             scope.cancel()
+
+
+def _begin() -> dict[str, object]:
+    """A row about to be sent: ``sending``, since now."""
+    return {"state": "sending", "step": "begin", "since": time.time()}
 
 
 def _lease_lost(exc: BaseException) -> bool:

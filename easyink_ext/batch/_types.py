@@ -146,23 +146,33 @@ RowUpdate = Callable[[str, Mapping[str, object]], Awaitable[bool]]
 
 
 class RowHandle:
-    """The row the current task is sending; ``fn`` reports its progress through it."""
+    """The row the current task is sending; ``fn`` reports its progress through it.
 
-    def __init__(self, key: str, update: RowUpdate) -> None:
+    What reconciliation needs is written at once: the search ``hint`` before the request
+    that creates something, the ``draft_id`` as soon as it is known. A step that brings
+    neither is kept in memory (``reached``) and written with the next write of the row (at
+    the latest with its outcome): one ledger write per step would cost more than the step.
+    """
+
+    def __init__(self, key: str, update: RowUpdate, *, hint: str | None = None) -> None:
         self.key = key
+        self.reached: str | None = None
         self._update = update
+        self._draft_id: str | None = None
+        self._hint = hint
 
     async def step(
         self, name: str, *, draft_id: UUID | str | None = None, hint: str | None = None
     ) -> None:
-        """Record the step reached (and the draft id once known, and the search hint) before
-        its first request; :class:`LeaseLostError` when this worker no longer holds the row."""
-        changes: dict[str, object] = {"step": name}
-        if draft_id is not None:
-            changes["draft_id"] = str(draft_id)
-        if hint is not None:
-            changes["hint"] = hint
-        if not await self._update(self.key, changes):
+        """Reach step ``name``, with the draft id once known and the search hint, before its
+        first request; :class:`LeaseLostError` when this worker no longer holds the row."""
+        self.reached = name
+        changes: dict[str, object] = {}
+        if draft_id is not None and str(draft_id) != self._draft_id:
+            changes["draft_id"] = self._draft_id = str(draft_id)
+        if hint is not None and hint != self._hint:
+            changes["hint"] = self._hint = hint
+        if changes and not await self._update(self.key, {"step": name, **changes}):
             raise LeaseLostError(f"row {self.key!r} is no longer held by this worker")
 
 

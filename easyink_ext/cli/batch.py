@@ -192,6 +192,7 @@ async def _send(
                 ledger=options.ledger,
                 key=lambda r: r.key,
                 digest=lambda r: r.digest,
+                hint=lambda r: r.subject,
                 concurrency=options.concurrency,
                 reconcile=options.reconcile,
                 reconciler=SessionReconciler(ei),

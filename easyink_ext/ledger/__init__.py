@@ -16,7 +16,7 @@ from ._dsn import LedgerSpec, describe, is_dsn, redact_dsn
 from ._identity import content_digest, file_digest, item_digest, key_from_digest
 from ._memory import MemoryLedger
 from ._postgres import PostgresLedger
-from ._protocol import STATES, Ledger, LedgerError, RowRecord, RowState
+from ._protocol import STATES, Ledger, LedgerError, RowRecord, RowSpec, RowState
 from ._sqlite import SQLiteLedger
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "MemoryLedger",
     "PostgresLedger",
     "RowRecord",
+    "RowSpec",
     "RowState",
     "SQLiteLedger",
     "content_digest",

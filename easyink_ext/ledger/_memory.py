@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from ._protocol import FIELDS, HELD_STATES, RowRecord
+from ._protocol import FIELDS, HELD_STATES, RowRecord, RowSpec
 
 __all__ = ["MemoryLedger"]
 
@@ -38,17 +38,19 @@ class MemoryLedger:
     async def aclose(self) -> None:
         """Nothing to close."""
 
-    async def register(self, rows: Sequence[tuple[str, str, int]]) -> None:
+    async def register(self, rows: Sequence[RowSpec]) -> None:
         """Add missing rows as ``pending``."""
-        for key, digest, position in rows:
-            self._rows.setdefault(key, _Row(RowRecord(key, digest, position, "pending")))
+        for key, digest, position, hint in rows:
+            self._rows.setdefault(key, _Row(RowRecord(key, digest, position, "pending", hint=hint)))
 
     async def records(self, keys: Sequence[str]) -> dict[str, RowRecord]:
         """Current records of ``keys``."""
         now = time.time()
         return {k: self._view(self._rows[k], now) for k in keys if k in self._rows}
 
-    async def reset(self, key: str, digest: str, *, failed_only: bool = False) -> bool:
+    async def reset(
+        self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
+    ) -> bool:
         """Make a row that left nothing on the server ``pending`` again."""
         row = self._rows.get(key)
         if row is None:
@@ -56,25 +58,33 @@ class MemoryLedger:
         state, clean = row.record.state, row.record.clean
         if not ((state == "failed" and clean) or (state == "pending" and not failed_only)):
             return False
-        row.record = RowRecord(key, digest, row.record.position, "pending")
+        row.record = RowRecord(key, digest, row.record.position, "pending", hint=hint)
         row.lease_until = None
         return True
 
     async def claim(
-        self, keys: Sequence[str], worker: str, lease: float, *, stale: bool = False
+        self,
+        keys: Sequence[str],
+        worker: str,
+        lease: float,
+        *,
+        stale: bool = False,
+        changes: Mapping[str, object] | None = None,
     ) -> RowRecord | None:
         """Claim the first claimable (or, with ``stale``, stale) row of ``keys``."""
+        if changes and set(changes) - FIELDS:
+            raise ValueError(f"unknown ledger fields: {sorted(set(changes) - FIELDS)}")
         now = time.time()
         for key in keys:
             row = self._rows.get(key)
             if row is None:
                 continue
             view = self._view(row, now)
-            if (view.stale if stale else view.claimable) and not (stale and view.live):
-                changes: dict[str, object] = {"state": "claimed", "step": None}
+            if view.stale if stale else view.claimable:
+                wanted: dict[str, object] = {"state": "claimed", "step": None, **(changes or {})}
                 if stale:
-                    changes = {"state": "sending", "step": "reconcile"}
-                row.record = attrs.evolve(row.record, worker=worker, **changes)  # type: ignore[arg-type]
+                    wanted = {"state": "sending", "step": "reconcile"}
+                row.record = attrs.evolve(row.record, worker=worker, **wanted)  # type: ignore[arg-type]
                 row.lease_until = now + lease
                 return self._view(row, now)
         return None

@@ -32,7 +32,7 @@ from typing import Any
 
 from . import _sql
 from ._dsn import redact_dsn
-from ._protocol import LedgerError, RowRecord
+from ._protocol import LedgerError, RowRecord, RowSpec
 
 __all__ = ["PostgresLedger"]
 
@@ -106,7 +106,7 @@ class PostgresLedger:
             pool, self._pool = self._pool, None
             await pool.close()
 
-    async def register(self, rows: Sequence[tuple[str, str, int]]) -> None:
+    async def register(self, rows: Sequence[RowSpec]) -> None:
         """Add missing rows as ``pending``."""
         import psycopg
 
@@ -114,10 +114,7 @@ class PostgresLedger:
             raise LedgerError(f"ledger {redact_dsn(self.dsn)} is not open")
         try:
             async with self._pool.connection() as conn, conn.cursor() as cursor:
-                await cursor.executemany(
-                    _pg(_sql.INSERT),
-                    [{"key": k, "digest": d, "position": p} for k, d, p in rows],
-                )
+                await cursor.executemany(_pg(_sql.INSERT), [_sql.spec(row) for row in rows])
         except psycopg.Error as exc:
             raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
 
@@ -127,24 +124,34 @@ class PostgresLedger:
         cursor = await self._execute(sql, {"keys": list(keys)})
         return {r.key: r for r in map(_sql.record, await cursor.fetchall())}
 
-    async def reset(self, key: str, digest: str, *, failed_only: bool = False) -> bool:
+    async def reset(
+        self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
+    ) -> bool:
         """Make a row that left nothing on the server ``pending`` again."""
-        params = {"key": key, "digest": digest, "failed_only": failed_only}
+        params = {"key": key, "digest": digest, "hint": hint, "failed_only": failed_only}
         cursor = await self._execute(_pg(_sql.RESET), params)
         return bool(cursor.rowcount == 1)
 
     async def claim(
-        self, keys: Sequence[str], worker: str, lease: float, *, stale: bool = False
+        self,
+        keys: Sequence[str],
+        worker: str,
+        lease: float,
+        *,
+        stale: bool = False,
+        changes: Mapping[str, object] | None = None,
     ) -> RowRecord | None:
         """Claim the first claimable (or, with ``stale``, stale) row of ``keys``."""
         condition = _sql.STALE if stale else _sql.CLAIMABLE
+        sets, values = _sql.claim_set(stale, changes)
         sql = _pg(
-            f"UPDATE {_sql.ROWS} SET {_sql.claim_set(stale)} FROM ("
+            f"UPDATE {_sql.ROWS} SET {sets} FROM ("
             f"SELECT key AS chosen FROM {_sql.ROWS} WHERE key = ANY(:keys) AND {condition} "
             "ORDER BY array_position(:keys, key) LIMIT 1 FOR UPDATE SKIP LOCKED) c "
             f"WHERE key = c.chosen RETURNING {_sql.COLUMNS}"
         )
-        cursor = await self._execute(sql, {"keys": list(keys), "worker": worker, "lease": lease})
+        params = {**values, "keys": list(keys), "worker": worker, "lease": lease}
+        cursor = await self._execute(sql, params)
         row = await cursor.fetchone()
         return None if row is None else _sql.record(row)
 

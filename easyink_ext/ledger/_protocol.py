@@ -41,8 +41,12 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "RowRecord",
+    "RowSpec",
     "RowState",
 ]
+
+RowSpec = tuple[str, str, int, "str | None"]
+"""A row to register: ``(key, digest, position, hint)``."""
 
 RowState = Literal["pending", "claimed", "sending", "started", "failed", "unknown"]
 STATES: tuple[RowState, ...] = ("pending", "claimed", "sending", "started", "failed", "unknown")
@@ -102,24 +106,37 @@ class Ledger(Protocol):
     async def aclose(self) -> None:
         """Release connections (the records stay)."""
 
-    async def register(self, rows: Sequence[tuple[str, str, int]]) -> None:
-        """Add ``(key, digest, position)`` rows as ``pending``; existing keys are left alone."""
+    async def register(self, rows: Sequence[RowSpec]) -> None:
+        """Add ``(key, digest, position, hint)`` rows as ``pending``; known keys are left alone.
+
+        ``hint`` is what reconciliation searches the server for when the row's draft id is
+        unknown (the subject), or ``None``."""
 
     async def records(self, keys: Sequence[str]) -> dict[str, RowRecord]:
         """The current records of ``keys`` (missing keys are left out)."""
 
-    async def reset(self, key: str, digest: str, *, failed_only: bool = False) -> bool:
-        """Make a row ``pending`` again with ``digest``, only if nothing of it can be on the
-        server: it is ``pending``, or ``failed`` and ``clean`` (only the latter when
+    async def reset(
+        self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
+    ) -> bool:
+        """Make a row ``pending`` again with ``digest`` and ``hint``, only if nothing of it can
+        be on the server: it is ``pending``, or ``failed`` and ``clean`` (only the latter when
         ``failed_only``). Returns whether it changed."""
 
     async def claim(
-        self, keys: Sequence[str], worker: str, lease: float, *, stale: bool = False
+        self,
+        keys: Sequence[str],
+        worker: str,
+        lease: float,
+        *,
+        stale: bool = False,
+        changes: Mapping[str, object] | None = None,
     ) -> RowRecord | None:
-        """Atomically claim the first claimable row of ``keys`` (in that order) for ``worker``.
+        """Atomically claim the first claimable row of ``keys`` (in that order) for ``worker``,
+        applying ``changes`` (as :meth:`update` would) in the same step: a worker with nothing
+        to wait for claims a row straight into ``sending``.
 
         With ``stale=True`` take a row that needs reconciliation instead: it becomes
-        ``sending`` with step ``"reconcile"``, held by ``worker``.
+        ``sending`` with step ``"reconcile"``, held by ``worker`` (``changes`` are ignored).
         """
 
     async def update(self, key: str, worker: str, changes: Mapping[str, object]) -> bool:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from ._protocol import FIELDS, RowRecord, RowState
+from ._protocol import FIELDS, RowRecord, RowSpec, RowState
 
 ROWS = "easyink_batch_rows"
 WORKERS = "easyink_batch_workers"
@@ -52,13 +52,13 @@ STALE = (
 HELD = "state IN ('claimed', 'sending')"
 
 INSERT = (
-    f"INSERT INTO {ROWS} (key, digest, position, state, updated) "
-    "VALUES (:key, :digest, :position, 'pending', {now}) ON CONFLICT (key) DO NOTHING"
+    f"INSERT INTO {ROWS} (key, digest, position, hint, state, updated) "
+    "VALUES (:key, :digest, :position, :hint, 'pending', {now}) ON CONFLICT (key) DO NOTHING"
 )
 RESET = (
     f"UPDATE {ROWS} SET digest = :digest, state = 'pending', worker = NULL, lease_until = NULL,"
     " step = NULL, draft_id = NULL, session_id = NULL, error = NULL, clean = FALSE,"
-    " hint = NULL, since = NULL, updated = {now}"
+    " hint = :hint, since = NULL, updated = {now}"
     " WHERE key = :key"
     " AND ((state = 'failed' AND clean) OR (state = 'pending' AND NOT :failed_only))"
 )
@@ -76,33 +76,45 @@ UNCLAIM = (
 FORGET_WORKER = f"DELETE FROM {WORKERS} WHERE id = :worker"
 
 
-def claim_set(stale: bool) -> str:
-    """The SET clause of a claim: ``claimed``, or ``sending``/``reconcile`` for a stale row."""
+def claim_set(
+    stale: bool, changes: Mapping[str, object] | None = None
+) -> tuple[str, dict[str, object]]:
+    """The SET clause of a claim and its parameters: ``claimed`` plus ``changes``, or
+    ``sending``/``reconcile`` for a stale row."""
     if stale:
         return (
             "state = 'sending', step = 'reconcile', worker = :worker,"
             " lease_until = {now} + :lease, updated = {now}"
-        )
-    return (
-        "state = 'claimed', step = NULL, worker = :worker,"
-        " lease_until = {now} + :lease, updated = {now}"
-    )
+        ), {}
+    wanted = {"state": "claimed", "step": None, **(changes or {})}
+    sets, params = _assignments(wanted)
+    return f"{sets}, worker = :worker, lease_until = {{now}} + :lease, updated = {{now}}", params
 
 
-def update_statement(changes: Mapping[str, object]) -> tuple[str, dict[str, object]]:
-    """``UPDATE`` of the given fields while ``:worker`` holds ``:key``, and its parameters."""
+def _assignments(changes: Mapping[str, object]) -> tuple[str, dict[str, object]]:
     unknown = set(changes) - FIELDS
     if unknown:
         raise ValueError(f"unknown ledger fields: {sorted(unknown)}")
     names = sorted(changes)
-    sets = ", ".join(f"{name} = :{name}" for name in names)
+    return ", ".join(f"{name} = :{name}" for name in names), {n: changes[n] for n in names}
+
+
+def update_statement(changes: Mapping[str, object]) -> tuple[str, dict[str, object]]:
+    """``UPDATE`` of the given fields while ``:worker`` holds ``:key``, and its parameters."""
+    sets, params = _assignments(changes)
     if changes.get("state") not in (None, "claimed", "sending"):
         sets += ", lease_until = NULL"
     sql = (
         f"UPDATE {ROWS} SET {sets}, updated = {{now}}"
         f" WHERE key = :key AND worker = :worker AND {HELD}"
     )
-    return sql, {name: changes[name] for name in names}
+    return sql, params
+
+
+def spec(row: RowSpec) -> dict[str, object]:
+    """The parameters of :data:`INSERT` for one row."""
+    key, digest, position, hint = row
+    return {"key": key, "digest": digest, "position": position, "hint": hint}
 
 
 def record(row: Sequence[Any]) -> RowRecord:

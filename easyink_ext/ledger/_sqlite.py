@@ -3,9 +3,10 @@
 The standard library's ``sqlite3`` runs in a worker thread (``anyio.to_thread``, one statement
 group at a time per ledger), never on the event loop. The file is in WAL mode (readers do not
 block the writer) with ``synchronous=FULL`` (a row is on disk as ``sending`` before its first
-request goes out) and a busy timeout, so several processes can share it. A claim is one
-``BEGIN IMMEDIATE`` transaction: the write lock is taken before the row is chosen, so two
-processes never choose the same row. Leases use this machine's clock.
+request goes out) and a busy timeout, so several processes can share it. Every write runs in a
+``BEGIN IMMEDIATE`` transaction: the write lock is taken before a claim chooses its row, so two
+processes never choose the same row. Writes queued while one commits share the next
+transaction (group commit: one fsync for all of them). Leases use this machine's clock.
 
 A network file system is not a safe place for the file (SQLite's locking relies on the local
 one): use PostgreSQL for workers on several machines.
@@ -19,12 +20,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import anyio
 
 from . import _sql
-from ._protocol import LedgerError, RowRecord
+from ._protocol import LedgerError, RowRecord, RowSpec
 
 __all__ = ["SQLiteLedger"]
 
@@ -40,6 +41,8 @@ class SQLiteLedger:
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._limiter = anyio.CapacityLimiter(1)
+        self._writer = anyio.Lock()
+        self._queue: list[_Job[Any]] = []
 
     def __repr__(self) -> str:
         return f"SQLiteLedger({str(self.path)!r})"
@@ -77,6 +80,19 @@ class SQLiteLedger:
         except sqlite3.Error as exc:
             raise LedgerError(f"ledger {self.path}: {exc}") from exc
 
+    async def _write(self, fn: Callable[[sqlite3.Connection, float], _T]) -> _T:
+        """Run ``fn`` in a ``BEGIN IMMEDIATE`` transaction shared with the writes queued
+        meanwhile (group commit: one commit, one fsync, for all of them)."""
+        job: _Job[_T] = _Job(fn)
+        self._queue.append(job)
+        async with self._writer:
+            if not job.done:
+                group, self._queue = self._queue, []
+                await self._run(lambda conn, now: _commit_group(conn, now, group))
+        if job.error is not None:
+            raise LedgerError(f"ledger {self.path}: {job.error}") from job.error
+        return job.result  # type: ignore[return-value]
+
     # -- the protocol ------------------------------------------------------------------------
 
     async def open(self) -> None:
@@ -98,13 +114,13 @@ class SQLiteLedger:
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(close, limiter=self._limiter)
 
-    async def register(self, rows: Sequence[tuple[str, str, int]]) -> None:
+    async def register(self, rows: Sequence[RowSpec]) -> None:
         """Add missing rows as ``pending``."""
 
         def run(conn: sqlite3.Connection, now: float) -> None:
             sql = _sqlite(_sql.INSERT, now)
             with _transaction(conn):
-                conn.executemany(sql, [{"key": k, "digest": d, "position": p} for k, d, p in rows])
+                conn.executemany(sql, [_sql.spec(row) for row in rows])
 
         await self._run(run)
 
@@ -122,43 +138,50 @@ class SQLiteLedger:
 
         return await self._run(run)
 
-    async def reset(self, key: str, digest: str, *, failed_only: bool = False) -> bool:
+    async def reset(
+        self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
+    ) -> bool:
         """Make a row that left nothing on the server ``pending`` again."""
 
         def run(conn: sqlite3.Connection, now: float) -> bool:
-            params = {"key": key, "digest": digest, "failed_only": failed_only}
+            params = {"key": key, "digest": digest, "hint": hint, "failed_only": failed_only}
             return conn.execute(_sqlite(_sql.RESET, now), params).rowcount == 1
 
-        return await self._run(run)
+        return await self._write(run)
 
     async def claim(
-        self, keys: Sequence[str], worker: str, lease: float, *, stale: bool = False
+        self,
+        keys: Sequence[str],
+        worker: str,
+        lease: float,
+        *,
+        stale: bool = False,
+        changes: Mapping[str, object] | None = None,
     ) -> RowRecord | None:
         """Claim the first claimable (or, with ``stale``, stale) row of ``keys``."""
         condition = _sql.STALE if stale else _sql.CLAIMABLE
+        sets, values = _sql.claim_set(stale, changes)
 
         def run(conn: sqlite3.Connection, now: float) -> RowRecord | None:
-            with _transaction(conn, immediate=True):
-                found = conn.execute(
-                    _sqlite(
-                        f"SELECT r.key FROM {_sql.ROWS} r JOIN json_each(:keys) j "
-                        f"ON r.key = j.value WHERE {condition} ORDER BY j.key LIMIT 1",
-                        now,
-                    ),
-                    {"keys": json.dumps(list(keys))},
-                ).fetchone()
-                if found is None:
-                    return None
-                params = {"key": found[0], "worker": worker, "lease": lease}
-                take = f"UPDATE {_sql.ROWS} SET {_sql.claim_set(stale)} WHERE key = :key"
-                conn.execute(_sqlite(take, now), params)
-                row = conn.execute(
-                    _sqlite(f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} WHERE key = :key", now),
-                    params,
-                ).fetchone()
-                return _sql.record(row)
+            found = conn.execute(
+                _sqlite(
+                    f"SELECT r.key FROM {_sql.ROWS} r JOIN json_each(:keys) j "
+                    f"ON r.key = j.value WHERE {condition} ORDER BY j.key LIMIT 1",
+                    now,
+                ),
+                {"keys": json.dumps(list(keys))},
+            ).fetchone()
+            if found is None:
+                return None
+            params = {**values, "key": found[0], "worker": worker, "lease": lease}
+            take = f"UPDATE {_sql.ROWS} SET {sets} WHERE key = :key"
+            conn.execute(_sqlite(take, now), params)
+            row = conn.execute(
+                _sqlite(f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} WHERE key = :key", now), params
+            ).fetchone()
+            return _sql.record(row)
 
-        return await self._run(run)
+        return await self._write(run)
 
     async def update(self, key: str, worker: str, changes: Mapping[str, object]) -> bool:
         """Change a row ``worker`` holds."""
@@ -168,32 +191,63 @@ class SQLiteLedger:
             cursor = conn.execute(_sqlite(sql, now), {**params, "key": key, "worker": worker})
             return cursor.rowcount == 1
 
-        return await self._run(run)
+        return await self._write(run)
 
     async def heartbeat(self, worker: str, lease: float) -> int:
         """Extend ``worker``'s leases; return the live workers."""
 
         def run(conn: sqlite3.Connection, now: float) -> int:
             params = {"worker": worker, "lease": lease}
-            with _transaction(conn, immediate=True):
-                conn.execute(_sqlite(_sql.EXTEND, now), params)
-                conn.execute(_sqlite(_sql.SEEN, now), params)
-                conn.execute(_sqlite(_sql.FORGET_DEAD, now))
-                live: int = conn.execute(_sqlite(_sql.LIVE_WORKERS, now)).fetchone()[0]
+            conn.execute(_sqlite(_sql.EXTEND, now), params)
+            conn.execute(_sqlite(_sql.SEEN, now), params)
+            conn.execute(_sqlite(_sql.FORGET_DEAD, now))
+            live: int = conn.execute(_sqlite(_sql.LIVE_WORKERS, now)).fetchone()[0]
             return live
 
-        return await self._run(run)
+        return await self._write(run)
 
     async def release(self, worker: str) -> None:
         """Give back ``worker``'s claimed rows."""
 
         def run(conn: sqlite3.Connection, now: float) -> None:
-            with _transaction(conn, immediate=True):
-                conn.execute(_sqlite(_sql.UNCLAIM, now), {"worker": worker})
-                conn.execute(_sqlite(_sql.FORGET_WORKER, now), {"worker": worker})
+            conn.execute(_sqlite(_sql.UNCLAIM, now), {"worker": worker})
+            conn.execute(_sqlite(_sql.FORGET_WORKER, now), {"worker": worker})
 
         with anyio.CancelScope(shield=True):
-            await self._run(run)
+            await self._write(run)
+
+
+class _Job(Generic[_T]):
+    """One write waiting for the next group commit."""
+
+    def __init__(self, fn: Callable[[sqlite3.Connection, float], _T]) -> None:
+        self.fn = fn
+        self.done = False
+        self.result: _T | None = None
+        self.error: sqlite3.Error | None = None
+
+
+def _commit_group(conn: sqlite3.Connection, now: float, group: list[_Job[Any]]) -> None:
+    """All of ``group`` in one transaction; if one fails, each alone (each gets its answer)."""
+    try:
+        try:
+            with _transaction(conn, immediate=True):
+                for job in group:
+                    job.result = job.fn(conn, now)
+        except sqlite3.Error:
+            if len(group) == 1:
+                raise
+            for job in group:
+                try:
+                    with _transaction(conn, immediate=True):
+                        job.result = job.fn(conn, now)
+                except sqlite3.Error as exc:
+                    job.error = exc
+    except sqlite3.Error as exc:
+        group[0].error = exc
+    finally:
+        for job in group:
+            job.done = True
 
 
 def _sqlite(sql: str, now: float) -> str:

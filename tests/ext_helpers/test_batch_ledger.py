@@ -177,7 +177,7 @@ async def test_a_dead_workers_claim_is_taken_after_its_lease(tmp_path: Path) -> 
     dead = SQLiteLedger(path)
     await dead.open()
     try:  # another worker claimed the row, then stopped before sending it
-        await dead.register([("k", "d", 0)])
+        await dead.register([("k", "d", 0, None)])
         await dead.heartbeat("dead worker", 0.3)
         assert await dead.claim(["k"], "dead worker", 0.3) is not None
     finally:
@@ -205,7 +205,7 @@ async def test_a_worker_that_lost_its_row_stops_sending_it() -> None:
     async def fn(item: str) -> str:
         handle = current_row()
         assert handle is not None
-        await handle.step("create draft")
+        await handle.step("create draft", hint="Subject a")
         return item  # pragma: no cover
 
     results = await run_batch(["a"], fn, ledger=_Takeover())

@@ -7,8 +7,8 @@ import pytest
 
 from easyink_ext.ledger import Ledger, LedgerError, SQLiteLedger, redact_dsn
 
-ROWS = [(f"row {n}", f"digest {n}", n) for n in range(20)]
-KEYS = [key for key, _, _ in ROWS]
+ROWS = [(f"row {n}", f"digest {n}", n, f"Subject {n}") for n in range(20)]
+KEYS = [row[0] for row in ROWS]
 LONG = 600.0  # a lease that cannot expire during a test
 GONE = 0.001  # a lease that has expired once the next statement runs
 
@@ -19,11 +19,28 @@ async def _expire() -> None:
 
 async def test_register_adds_missing_rows_and_leaves_known_ones(ledger: Ledger) -> None:
     await ledger.register(ROWS[:2])
-    await ledger.register([("row 0", "changed", 9), ROWS[2]])
+    await ledger.register([("row 0", "changed", 9, None), ROWS[2]])
     records = await ledger.records([*KEYS[:3], "absent"])
     assert set(records) == set(KEYS[:3])
     assert records["row 0"].digest == "digest 0" and records["row 0"].position == 0
+    assert records["row 0"].hint == "Subject 0"
     assert {r.state for r in records.values()} == {"pending"}
+
+
+async def test_a_claim_can_go_straight_to_sending(ledger: Ledger) -> None:
+    await ledger.register(ROWS[:1])
+    begin = {"state": "sending", "step": "begin", "since": 12.5}
+    record = await ledger.claim(KEYS, "w1", LONG, changes=begin)
+    assert record is not None
+    assert (record.state, record.step, record.since, record.worker, record.live) == (
+        "sending",
+        "begin",
+        12.5,
+        "w1",
+        True,
+    )
+    with pytest.raises(ValueError, match="unknown ledger fields"):
+        await ledger.claim(KEYS, "w1", LONG, changes={"worker": "w2"})
 
 
 async def test_claims_follow_the_given_order_and_never_repeat(ledger: Ledger) -> None:
@@ -100,7 +117,7 @@ async def test_updates_need_the_holder_and_final_states_release_it(ledger: Ledge
 
 async def test_reset_only_when_nothing_can_be_on_the_server(ledger: Ledger) -> None:
     await ledger.register(ROWS[:3])
-    assert await ledger.reset("row 0", "new")  # pending: the content may change
+    assert await ledger.reset("row 0", "new", "New subject")  # pending: content may change
     for key, changes in (("row 1", {"clean": True}), ("row 2", {"clean": False})):
         assert await ledger.claim([key], "w", LONG) is not None
         assert await ledger.update(key, "w", {"state": "failed", "error": "boom", **changes})
@@ -108,10 +125,10 @@ async def test_reset_only_when_nothing_can_be_on_the_server(ledger: Ledger) -> N
     assert await ledger.reset("row 1", "digest 1", failed_only=True)
     assert not await ledger.reset("row 2", "digest 2")
     records = await ledger.records(KEYS[:3])
-    assert [(r.state, r.digest, r.error) for r in map(records.get, KEYS[:3]) if r] == [
-        ("pending", "new", None),
-        ("pending", "digest 1", None),
-        ("failed", "digest 2", "boom"),
+    assert [(r.state, r.digest, r.error, r.hint) for r in map(records.get, KEYS[:3]) if r] == [
+        ("pending", "new", None, "New subject"),
+        ("pending", "digest 1", None, None),
+        ("failed", "digest 2", "boom", "Subject 2"),
     ]
 
 
