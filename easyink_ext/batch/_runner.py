@@ -34,7 +34,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Reconciler = Callable[[RowRecord, Container[str]], Awaitable[str | None]]
-_WINDOW = 256
+_WINDOW = 64
 _SETTLE_TIMEOUT = 10.0
 _BACK_TO_PENDING: dict[str, object] = {
     "state": "pending",
@@ -93,6 +93,7 @@ class Runner(Generic[T, R]):
     workers: int = 1
     fatal: BaseException | None = None
     unsettled: set[str] = attrs.Factory(set)
+    looks: int = 0
     _claim_lock: anyio.Lock = attrs.Factory(anyio.Lock)
 
     @property
@@ -204,21 +205,27 @@ class Runner(Generic[T, R]):
     async def _next(self, stale: bool) -> RowRecord | None:
         """Claim the next row: stale ones to settle, or claimable ones to send.
 
-        When nothing is claimable but other live workers hold rows of the batch, wait: their
-        rows come back if those workers die before sending.
+        Tasks claim concurrently (the ledger keeps claims atomic; concurrent ones share a
+        commit). When nothing is claimable but other live workers hold rows of the batch, one
+        task at a time looks again, and waits: their rows come back if those workers die
+        before sending.
         """
-        async with self._claim_lock:
-            while True:
-                keys = self._candidates(stale)
-                if keys:
-                    # Nothing to wait for before sending: claim straight into ``sending``.
-                    begin = None if stale or self.rate is not None else _begin()
-                    record = await self.ledger.claim(
-                        keys, self.worker, self.lease, stale=stale, changes=begin
-                    )
-                    if record is not None:
-                        self.note(record)
-                        return record
+        while True:
+            keys = self._candidates(stale)
+            if keys:
+                # Nothing to wait for before sending: claim straight into ``sending``.
+                begin = None if stale or self.rate is not None else _begin()
+                record = await self.ledger.claim(
+                    keys, self.worker, self.lease, stale=stale, changes=begin
+                )
+                if record is not None:
+                    self.note(record)
+                    return record
+            looked = self.looks
+            async with self._claim_lock:
+                if self.looks != looked:
+                    continue  # another task looked meanwhile
+                self.looks += 1
                 await self.refresh()
                 again = self._candidates(stale)
                 if again:

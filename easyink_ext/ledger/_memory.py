@@ -75,10 +75,9 @@ class MemoryLedger:
         if changes and set(changes) - FIELDS:
             raise ValueError(f"unknown ledger fields: {sorted(set(changes) - FIELDS)}")
         now = time.time()
-        for key in keys:
-            row = self._rows.get(key)
-            if row is None:
-                continue
+        present = [k for k in keys if k in self._rows]
+        for key in sorted(present, key=lambda k: self._rows[k].record.position):
+            row = self._rows[key]
             view = self._view(row, now)
             if view.stale if stale else view.claimable:
                 wanted: dict[str, object] = {"state": "claimed", "step": None, **(changes or {})}

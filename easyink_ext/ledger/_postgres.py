@@ -5,7 +5,7 @@ pool. A claim is one statement::
 
     UPDATE rows SET state = 'claimed', worker = ..., lease_until = now + lease
     FROM (SELECT key FROM rows WHERE key = ANY(keys) AND <claimable>
-          ORDER BY array_position(keys, key) LIMIT 1 FOR UPDATE SKIP LOCKED) c
+          ORDER BY position LIMIT 1 FOR UPDATE SKIP LOCKED) c
     WHERE rows.key = c.key RETURNING ...
 
 so concurrent workers skip each other's locked rows instead of waiting for them, and never
@@ -37,7 +37,7 @@ from ._protocol import LedgerError, RowRecord, RowSpec
 __all__ = ["PostgresLedger"]
 
 _NOW = "extract(epoch from clock_timestamp())::double precision"
-_POOL_SIZE = 4
+_POOL_SIZE = 8
 
 
 def _pg(sql: str) -> str:
@@ -79,7 +79,7 @@ class PostgresLedger:
             self.dsn,
             min_size=1,
             max_size=self._pool_size,
-            kwargs={"autocommit": True, "prepare_threshold": None},
+            kwargs={"autocommit": True},
             open=False,
             timeout=30.0,
         )
@@ -147,7 +147,7 @@ class PostgresLedger:
         sql = _pg(
             f"UPDATE {_sql.ROWS} SET {sets} FROM ("
             f"SELECT key AS chosen FROM {_sql.ROWS} WHERE key = ANY(:keys) AND {condition} "
-            "ORDER BY array_position(:keys, key) LIMIT 1 FOR UPDATE SKIP LOCKED) c "
+            "ORDER BY position LIMIT 1 FOR UPDATE SKIP LOCKED) c "
             f"WHERE key = c.chosen RETURNING {_sql.COLUMNS}"
         )
         params = {**values, "keys": list(keys), "worker": worker, "lease": lease}

@@ -131,7 +131,7 @@ class Ledger(Protocol):
         stale: bool = False,
         changes: Mapping[str, object] | None = None,
     ) -> RowRecord | None:
-        """Atomically claim the first claimable row of ``keys`` (in that order) for ``worker``,
+        """Atomically claim the claimable row of ``keys`` with the lowest position for ``worker``,
         applying ``changes`` (as :meth:`update` would) in the same step: a worker with nothing
         to wait for claims a row straight into ``sending``.
 

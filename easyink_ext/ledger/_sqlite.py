@@ -166,7 +166,7 @@ class SQLiteLedger:
             found = conn.execute(
                 _sqlite(
                     f"SELECT r.key FROM {_sql.ROWS} r JOIN json_each(:keys) j "
-                    f"ON r.key = j.value WHERE {condition} ORDER BY j.key LIMIT 1",
+                    f"ON r.key = j.value WHERE {condition} ORDER BY r.position LIMIT 1",
                     now,
                 ),
                 {"keys": json.dumps(list(keys))},

@@ -43,8 +43,10 @@ async def test_a_claim_can_go_straight_to_sending(ledger: Ledger) -> None:
         await ledger.claim(KEYS, "w1", LONG, changes={"worker": "w2"})
 
 
-async def test_claims_follow_the_given_order_and_never_repeat(ledger: Ledger) -> None:
+async def test_claims_follow_positions_and_never_repeat(ledger: Ledger) -> None:
     await ledger.register(ROWS)
+    first = await ledger.claim(["row 5", "row 3"], "w1", LONG)
+    assert first is not None and first.key == "row 3"  # the lowest position of those keys
     first = await ledger.claim(["row 5", "row 3"], "w1", LONG)
     assert first is not None and first.key == "row 5"
     assert (first.state, first.worker, first.live) == ("claimed", "w1", True)
@@ -57,7 +59,7 @@ async def test_claims_follow_the_given_order_and_never_repeat(ledger: Ledger) ->
     async with anyio.create_task_group() as tg:
         for n in range(6):
             tg.start_soon(claimer, f"w{n + 2}")
-    assert sorted(claimed) == sorted(k for k in KEYS if k != "row 5")
+    assert sorted(claimed) == sorted(k for k in KEYS if k not in ("row 3", "row 5"))
 
 
 async def test_an_expired_claim_is_taken_but_a_sending_row_never_is(ledger: Ledger) -> None:
