@@ -17,12 +17,10 @@ clocks need not agree.
 4 pooled connections, PostgreSQL 15 on 127.0.0.1; 2-CPU machine shared with other work, 4
 alternating rounds): psycopg 3 3,682-5,428 statements/s at 123-156 us client CPU per
 statement, asyncpg 3,385-4,002 statements/s at 120-183 us. The two are within the noise of
-each other on CPU and psycopg was never slower, so asyncpg's speed is no reason to prefer it
-here: a batch row needs about six statements, far below either driver's capacity. What
-decides is that psycopg goes through libpq: the DSN takes every libpq option (``sslmode``,
-``service``, ``passfile``, ``PG*`` environment variables) and, with prepared statements off
-(``prepare_threshold=None``), works behind PgBouncer in transaction mode, which a fleet of
-many short-lived workers commonly sits behind.
+each other on CPU and psycopg was never slower, so asyncpg's reputation for speed is no reason
+to prefer it here (a batch row needs three statements, far below either driver's capacity).
+What decides is that psycopg goes through libpq: the DSN takes every libpq option
+(``sslmode``, ``service``, ``passfile``, ``PG*`` environment variables). See BENCHMARKS.md.
 """
 
 from __future__ import annotations
