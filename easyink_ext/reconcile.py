@@ -30,14 +30,14 @@ from uuid import UUID
 from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.signing_view import SigningView
 
-from .errors import EasyInkError, NotFoundError
+from .errors import EasyInkError
 from .ledger import RowRecord
 from .workflow import (
     _CREATE_SKEW,
     DraftClaims,
     _cleanup,
     _draft_is_empty,
-    _expect,
+    _or_none,
     _Run,
     _search_unclaimed_drafts,
 )
@@ -86,14 +86,11 @@ class SessionReconciler:
         run = _Run(self.ei, recheck_delay=0.0)
         run.draft_id = draft_id
 
-        async def read() -> SigningView | None:
-            try:
-                view = await get_session.asyncio(draft_id, client=run.client)
-            except NotFoundError:
-                return None
-            return _expect(view, SigningView, "getSession")
-
-        view = await run.read(read)
+        view = await run.read(
+            lambda: _or_none(
+                lambda: get_session.asyncio(draft_id, client=run.client), SigningView, "getSession"
+            )
+        )
         if view is None or view.status.value == "Voided":
             return None
         if view.status.value not in _NOT_STARTED:

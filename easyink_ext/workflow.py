@@ -712,15 +712,21 @@ async def _search_unclaimed_drafts(
     return found
 
 
-async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
-    async def call() -> SigningConfiguration | None:
-        try:
-            result = await get_draft.asyncio(draft_id, client=run.client)
-        except NotFoundError:
-            return None
-        return _expect(result, SigningConfiguration, "getDraft")
+async def _or_none(call: Callable[[], Awaitable[object]], kind: type[_T], name: str) -> _T | None:
+    """The answer of a read, or ``None`` when the object does not exist (404)."""
+    try:
+        result = await call()
+    except NotFoundError:
+        return None
+    return _expect(result, kind, name)
 
-    config = await run.read(call)
+
+async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
+    config = await run.read(
+        lambda: _or_none(
+            lambda: get_draft.asyncio(draft_id, client=run.client), SigningConfiguration, "getDraft"
+        )
+    )
     return (
         config is not None
         and not config.is_locked

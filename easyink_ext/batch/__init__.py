@@ -74,6 +74,7 @@ __all__ = [
     "Reconciler",
     "RowHandle",
     "SessionReconciler",
+    "category",
     "classify_failure",
     "count_states",
     "current_row",
@@ -131,7 +132,7 @@ async def _admit(ledger: Ledger, rows: list[Row[T]], retry_failed: bool) -> dict
         if record is None:
             raise LedgerError(f"the ledger lost row {row.key!r}")
         if record.digest != row.digest:
-            if not await ledger.reset(row.key, row.digest, row.hint):
+            if not record.resettable or not await ledger.reset(row.key, row.digest, row.hint):
                 refused[row.key] = (
                     f"row {row.key!r} changed since it was first sent ({record.state} in the "
                     "ledger): refused; give the changed row a new key to send it"

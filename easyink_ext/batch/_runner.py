@@ -59,11 +59,10 @@ class Row(Generic[T]):
 
 
 def category(record: RowRecord) -> str:
-    """The progress counter a record belongs to."""
+    """What a record counts as in progress and summaries: its state, except that a held row
+    is ``in_progress`` while its worker lives and ``unknown`` once it stopped."""
     if record.state in ("claimed", "sending"):
         return "in_progress" if record.live else "unknown"
-    if record.state == "failed" and not record.clean:
-        return "failed"
     return record.state
 
 

@@ -33,6 +33,7 @@ from ..batch import (
     BatchResult,
     RateLimiter,
     SessionReconciler,
+    category,
     count_states,
     ledger_steps,
     run_batch,
@@ -154,15 +155,11 @@ async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
     for row in rows:
         record = records.get(row.key)
         if record is None:
-            counts["pending"] += 1
-        elif record.digest != row.digest and record.state not in ("pending", "failed"):
+            counts["pending"] += 1  # not registered yet: no run has seen it
+        elif record.digest != row.digest and not record.resettable:
             counts["refused"] += 1
-        elif record.state in ("claimed", "sending"):
-            counts["in_progress" if record.live else "unknown"] += 1
-        elif record.state == "failed" and not record.clean:
-            counts["failed"] += 1
         else:
-            counts[record.state] += 1
+            counts[category(record)] += 1
     return counts
 
 

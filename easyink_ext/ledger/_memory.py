@@ -55,8 +55,7 @@ class MemoryLedger:
         row = self._rows.get(key)
         if row is None:
             return False
-        state, clean = row.record.state, row.record.clean
-        if not ((state == "failed" and clean) or (state == "pending" and not failed_only)):
+        if not row.record.resettable or (failed_only and row.record.state != "failed"):
             return False
         row.record = RowRecord(key, digest, row.record.position, "pending", hint=hint)
         row.lease_until = None

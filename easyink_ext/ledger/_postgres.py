@@ -140,8 +140,7 @@ class PostgresLedger:
         changes: Mapping[str, object] | None = None,
     ) -> RowRecord | None:
         """Claim the first claimable (or, with ``stale``, stale) row of ``keys``."""
-        condition = _sql.STALE if stale else _sql.CLAIMABLE
-        sets, values = _sql.claim_set(stale, changes)
+        condition, sets, values = _sql.claim_parts(stale, changes)
         sql = _pg(
             f"UPDATE {_sql.ROWS} SET {sets} FROM ("
             f"SELECT key AS chosen FROM {_sql.ROWS} WHERE key = ANY(:keys) AND {condition} "

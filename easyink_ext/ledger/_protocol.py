@@ -91,6 +91,11 @@ class RowRecord:
         return self.state == "unknown" or (self.state == "failed" and not self.clean)
 
     @property
+    def resettable(self) -> bool:
+        """Nothing of it can be on the server: pending, or failed and ``clean``."""
+        return self.state == "pending" or (self.state == "failed" and self.clean)
+
+    @property
     def claimable(self) -> bool:
         """May be claimed now (pending, or claimed by a worker whose lease expired)."""
         return self.state == "pending" or (self.state == "claimed" and not self.live)

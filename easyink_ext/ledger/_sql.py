@@ -76,19 +76,16 @@ UNCLAIM = (
 FORGET_WORKER = f"DELETE FROM {WORKERS} WHERE id = :worker"
 
 
-def claim_set(
+def claim_parts(
     stale: bool, changes: Mapping[str, object] | None = None
-) -> tuple[str, dict[str, object]]:
-    """The SET clause of a claim and its parameters: ``claimed`` plus ``changes``, or
-    ``sending``/``reconcile`` for a stale row."""
+) -> tuple[str, str, dict[str, object]]:
+    """What a claim takes (the WHERE condition), its SET clause and the SET's parameters:
+    ``claimed`` plus ``changes``, or ``sending``/``reconcile`` for a stale row."""
+    lease = "worker = :worker, lease_until = {now} + :lease, updated = {now}"
     if stale:
-        return (
-            "state = 'sending', step = 'reconcile', worker = :worker,"
-            " lease_until = {now} + :lease, updated = {now}"
-        ), {}
-    wanted = {"state": "claimed", "step": None, **(changes or {})}
-    sets, params = _assignments(wanted)
-    return f"{sets}, worker = :worker, lease_until = {{now}} + :lease, updated = {{now}}", params
+        return STALE, f"state = 'sending', step = 'reconcile', {lease}", {}
+    sets, params = _assignments({"state": "claimed", "step": None, **(changes or {})})
+    return CLAIMABLE, f"{sets}, {lease}", params
 
 
 def _assignments(changes: Mapping[str, object]) -> tuple[str, dict[str, object]]:

@@ -159,8 +159,7 @@ class SQLiteLedger:
         changes: Mapping[str, object] | None = None,
     ) -> RowRecord | None:
         """Claim the first claimable (or, with ``stale``, stale) row of ``keys``."""
-        condition = _sql.STALE if stale else _sql.CLAIMABLE
-        sets, values = _sql.claim_set(stale, changes)
+        condition, sets, values = _sql.claim_parts(stale, changes)
 
         def run(conn: sqlite3.Connection, now: float) -> RowRecord | None:
             found = conn.execute(
