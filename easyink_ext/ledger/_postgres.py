@@ -34,7 +34,7 @@ from ._protocol import LedgerError, RowRecord, RowSpec
 
 __all__ = ["PostgresLedger"]
 
-_NOW = "extract(epoch from clock_timestamp())::double precision"
+_NOW = "extract(epoch from now())::double precision"  # one instant per transaction
 _POOL_SIZE = 8
 
 
