@@ -14,7 +14,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -122,15 +122,20 @@ class _libpq_loopback_only:
             owner.connect = original
 
 
+def postgres_unavailable(exc: PostgresUnavailable) -> NoReturn:
+    """Skip a test that needs PostgreSQL, or fail it under ``CI=true`` (CI must run them)."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and PostgreSQL cannot run here: {exc}")
+    pytest.skip(str(exc))
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[TempPostgres]:
     """A PostgreSQL server for the whole session (skipped without binaries, unless CI=true)."""
     try:
         server = TempPostgres()
     except PostgresUnavailable as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and PostgreSQL cannot run here: {exc}")
-        pytest.skip(str(exc))
+        postgres_unavailable(exc)
     with server:
         yield server
 
