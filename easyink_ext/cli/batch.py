@@ -217,7 +217,11 @@ def _print_rows(results: Sequence[BatchResult[ManifestRow, SentSession]]) -> Non
 _NEXT_STEP = (
     ("invalid", EXIT_PROBLEMS, "fix the invalid rows and run again"),
     ("refused", EXIT_PROBLEMS, "changed rows were refused: give them new keys"),
-    ("failed", EXIT_PROBLEMS, "see the failed rows; run with --retry-failed to send them again"),
+    (
+        "failed",
+        EXIT_PROBLEMS,
+        "see the failed rows; run with --retry-failed (and --reconcile) to send them again",
+    ),
     ("unknown", EXIT_UNKNOWN, "run with --reconcile to settle rows whose outcome is unknown"),
     ("in_progress", EXIT_UNFINISHED, "other workers are still sending: check again later"),
     ("pending", EXIT_UNFINISHED, "rows were not sent yet: run again"),

@@ -230,7 +230,7 @@ def _commit_group(conn: sqlite3.Connection, now: float, group: list[_Job[Any]]) 
     """All of ``group`` in one transaction; if one fails, each alone (each gets its answer)."""
     try:
         try:
-            with _transaction(conn, immediate=True):
+            with _transaction(conn):
                 for job in group:
                     job.result = job.fn(conn, now)
         except sqlite3.Error:
@@ -238,7 +238,7 @@ def _commit_group(conn: sqlite3.Connection, now: float, group: list[_Job[Any]]) 
                 raise
             for job in group:
                 try:
-                    with _transaction(conn, immediate=True):
+                    with _transaction(conn):
                         job.result = job.fn(conn, now)
                 except sqlite3.Error as exc:
                     job.error = exc
@@ -255,14 +255,17 @@ def _sqlite(sql: str, now: float) -> str:
 
 
 class _transaction:
-    """``BEGIN [IMMEDIATE]`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection.
 
-    def __init__(self, conn: sqlite3.Connection, *, immediate: bool = False) -> None:
+    Every transaction writes, so each takes the write lock up front: the busy timeout then
+    applies, where a deferred one upgrading its lock could fail at once with "locked".
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
     def __enter__(self) -> None:
-        self._conn.execute(self._begin)
+        self._conn.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind: Any, *exc: object) -> None:
         self._conn.execute("ROLLBACK" if kind is not None else "COMMIT")

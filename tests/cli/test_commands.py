@@ -143,7 +143,7 @@ def test_batch_sends_every_row_and_resumes(
     )
     ledger = tmp_path / "ledger.sqlite"
     result = run(
-        *server.flags, "batch", str(manifest), "--concurrency", "2", "--ledger", str(ledger)
+        *server.flags, "batch", str(manifest), "-c", "2", "--ledger", str(ledger), "--rate", "500"
     )
     assert result.exit_code == 0, result.output
     assert "3 rows: 3 started, 0 failed, 0 unknown" in result.stdout
@@ -180,7 +180,8 @@ def test_batch_reports_failed_rows(
     assert result.exit_code == 3
     assert "2 rows: 1 started, 1 failed" in result.stdout
     assert result.stderr.strip() == (
-        "easyink: 1 row(s) failed: see the failed rows; run with --retry-failed to send them again"
+        "easyink: 1 row(s) failed: see the failed rows; run with --retry-failed (and --reconcile) "
+        "to send them again"
     )
     assert [s.subject for s in server.sandbox.store.sessions.values()] == ["Fine"]
     assert (tmp_path / "manifest.csv.ledger.sqlite").is_file()  # the default ledger
