@@ -73,6 +73,18 @@ class PostgresLedger:
             raise LedgerError(
                 "a postgresql:// ledger needs psycopg: pip install 'easyink[postgres]'"
             ) from exc
+        try:
+            # One direct connection first: a wrong DSN fails now, not after the pool's retries.
+            conn = await psycopg.AsyncConnection.connect(self.dsn)
+            async with conn, conn.transaction():
+                # One creator at a time: CREATE TABLE IF NOT EXISTS races with itself.
+                await conn.execute("SELECT pg_advisory_xact_lock(724150417)")
+                for statement in _sql.SCHEMA:
+                    await conn.execute(statement)
+        except (psycopg.Error, OSError) as exc:
+            raise LedgerError(
+                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc)}"
+            ) from exc
         pool = AsyncConnectionPool(
             self.dsn,
             min_size=1,
@@ -83,11 +95,6 @@ class PostgresLedger:
         )
         try:
             await pool.open(wait=True, timeout=30.0)
-            async with pool.connection() as conn, conn.transaction():
-                # One creator at a time: CREATE TABLE IF NOT EXISTS races with itself.
-                await conn.execute("SELECT pg_advisory_xact_lock(724150417)")
-                for statement in _sql.SCHEMA:
-                    await conn.execute(statement)
         except (psycopg.Error, OSError, TimeoutError) as exc:
             await pool.close()
             raise LedgerError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from easyink_ext.ledger import Ledger, LedgerError, SQLiteLedger, redact_dsn
+from easyink_ext.ledger import Ledger, LedgerError, PostgresLedger, SQLiteLedger, redact_dsn
 
 ROWS = [(f"row {n}", f"digest {n}", n, f"Subject {n}") for n in range(20)]
 KEYS = [row[0] for row in ROWS]
@@ -197,3 +197,11 @@ async def test_unusable_sqlite_path_is_a_ledger_error(tmp_path: anyio.Path) -> N
 )
 def test_dsn_passwords_are_redacted(dsn: str, shown: str) -> None:
     assert redact_dsn(dsn) == shown
+
+
+async def test_an_unreachable_database_is_a_ledger_error_without_the_password() -> None:
+    ledger = PostgresLedger("postgresql://batch:s3cret-pw@127.0.0.1:1/easyink?connect_timeout=2")
+    assert "s3cret-pw" not in repr(ledger)
+    with pytest.raises(LedgerError, match="cannot open ledger") as caught:
+        await ledger.open()
+    assert "s3cret-pw" not in str(caught.value)
