@@ -18,10 +18,18 @@ one after the other (``--sequential N_SEQ``, default ``N / 8``, scaled to ``N``)
 - their ratio (1.0 = the client adds nothing but the injected latency);
 - the speed-up over the sequential loop.
 
+``--ledger sqlite`` / ``--ledger postgres`` (repeatable) then runs the concurrent phase again
+with that batch ledger (a new SQLite file; a throwaway PostgreSQL server started from the
+machine's binaries with fsync on, see ``tests/_postgres.py``) and with none (``run_batch``'s
+in-memory ledger), alternating ``--ledger-rounds`` times, and prints each ledger's best
+throughput as a ratio to none's. Every workflow records its steps in the ledger as
+``easyink batch`` does.
+
 Usage::
 
     python bench/batch.py [--workflows 256] [--concurrency 32] [--latency-ms 20]
                           [--sequential 32] [--no-validate] [--pool-shards N]
+                          [--ledger none|sqlite|postgres ...] [--ledger-rounds 2]
                           [--output FILE]
 """
 
@@ -32,8 +40,10 @@ import asyncio
 import os
 import platform
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -45,7 +55,7 @@ from _sandbox import login, start_sandbox  # noqa: E402
 
 from easyink_ext import EasyInk  # noqa: E402
 from easyink_ext._client import DEFAULT_POOL_SHARDS  # noqa: E402
-from easyink_ext.batch import run_batch  # noqa: E402
+from easyink_ext.batch import ledger_steps, run_batch  # noqa: E402
 from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
 from easyink_sandbox import simple_pdf  # noqa: E402
 
@@ -61,6 +71,7 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
     token = await login(url)
     pdf = simple_pdf(["Benchmark contract"])
     counter = iter(range(10**9))
+    phases = iter(range(10**9))
     sent = 0
 
     async def count(_: httpx.Request) -> None:
@@ -79,11 +90,14 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
                 documents=[(f"contract-{n}.pdf", pdf)],
                 signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
                 subject=f"Benchmark {n}",
+                on_step=ledger_steps(f"Benchmark {n}"),
             )
 
-        async def concurrent(count: int) -> None:
-            results = await run_batch(range(count), one, concurrency=args.concurrency)
-            failed = [r.error for r in results if not r.ok]
+        async def concurrent(count: int, ledger: str | None = None) -> None:
+            phase = next(phases)  # new row keys: a ledger never holds them already
+            items = [f"phase {phase} row {n}" for n in range(count)]
+            results = await run_batch(items, one, concurrency=args.concurrency, ledger=ledger)
+            failed = [r.detail for r in results if not r.ok]
             if failed:
                 raise RuntimeError(f"{len(failed)} workflow(s) failed: {failed[0]}")
 
@@ -99,6 +113,7 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
         cpu_server = _cpu_seconds(args.server_pid) - cpu_server
         requests_per_workflow = sent / args.workflows
         seq_elapsed = await _timed(args.sequential, sequential)
+        ledger_rates = await _ledger_phases(args, concurrent)
     latency = args.latency_ms / 1000.0
     throughput = args.workflows / elapsed
     bound = args.concurrency / (requests_per_workflow * latency)
@@ -114,7 +129,26 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, float]:
         "ratio": throughput / bound,
         "sequential_throughput": seq_throughput,
         "speedup": throughput / seq_throughput,
+        **ledger_rates,
     }
+
+
+async def _ledger_phases(
+    args: argparse.Namespace, concurrent: Callable[[int, str | None], Awaitable[None]]
+) -> dict[str, float]:
+    """Best throughput with each ``--ledger`` and with none, alternating; ``ledger_<name>``."""
+    names = ["none", *(n for n in dict.fromkeys(args.ledger) if n != "none")]
+    if len(names) == 1:
+        return {}
+    best = dict.fromkeys(names, 0.0)
+    for round_ in range(args.ledger_rounds):
+        for name in names if round_ % 2 == 0 else reversed(names):
+            spec = {"none": None, "postgres": args.postgres_dsn}.get(name)
+            if name == "sqlite":
+                spec = str(Path(args.ledger_dir) / f"ledger-{round_}.sqlite")
+            elapsed = await _timed(args.workflows, lambda n, s=spec: concurrent(n, s))
+            best[name] = max(best[name], args.workflows / elapsed)
+    return {f"ledger_{name}": rate for name, rate in best.items()}
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -158,6 +192,19 @@ def _report(args: argparse.Namespace, command: str, m: dict[str, float]) -> str:
         f"| client CPU per request (concurrent phase) | {m['client_cpu_ms']:.2f} ms |",
         f"| sandbox CPU per request (concurrent phase) | {m['server_cpu_ms']:.2f} ms |",
     ]
+    if "ledger_none" in m:
+        lines += [
+            "",
+            f"Batch ledgers (best of {args.ledger_rounds} alternating rounds, same settings):",
+            "",
+            "| ledger | throughput | ratio to none |",
+            "|---|---|---|",
+        ]
+        for key, rate in m.items():
+            if key.startswith("ledger_"):
+                name = key.removeprefix("ledger_")
+                ratio = rate / m["ledger_none"]
+                lines.append(f"| {name} | {rate:.1f} workflows/s | {ratio:.2f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -192,11 +239,26 @@ def main() -> None:
         default="asyncio",
         help="the client's event loop (the sandbox process uses uvloop where installed)",
     )
+    parser.add_argument(
+        "--ledger",
+        action="append",
+        choices=("none", "sqlite", "postgres"),
+        default=[],
+        help="also measure run_batch with this ledger, as a ratio to none (repeatable)",
+    )
+    parser.add_argument("--ledger-rounds", type=int, default=2, metavar="R")
     parser.add_argument("--output", type=Path, help="also write the report (markdown) here")
     args = parser.parse_args()
     if args.sequential is None:
         args.sequential = max(4, args.workflows // 8)
     command = "python bench/batch.py " + " ".join(sys.argv[1:])
+    resources = ExitStack()
+    args.ledger_dir = resources.enter_context(tempfile.TemporaryDirectory())
+    args.postgres_dsn = None
+    if "postgres" in args.ledger:
+        from tests._postgres import TempPostgres
+
+        args.postgres_dsn = resources.enter_context(TempPostgres(durable=True)).dsn
     proc, url = start_sandbox("--latency-ms", str(args.latency_ms))
     args.server_pid = proc.pid
     try:
@@ -209,6 +271,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        resources.close()
     report = _report(args, command.strip(), measures)
     print(report)
     if args.output is not None:

@@ -2,7 +2,8 @@
 
 ``EasyInk`` configures the generated client with retries, typed errors, token refresh,
 request validation and logging. On top of it: ``send_for_signature`` (the whole signing
-workflow in one call), waiters, resumable streaming downloads and ``run_batch``.
+workflow in one call), waiters, resumable streaming downloads and ``run_batch``
+(with a ledger: every row sent exactly once, across processes, machines and crashes).
 """
 
 from ._answers import parsed_answer
@@ -20,7 +21,15 @@ from .auth import (
     TokenProvider,
     TokenSet,
 )
-from .batch import BatchProgress, BatchResult, JournalError, RateLimiter, read_journal, run_batch
+from .batch import (
+    BatchProgress,
+    BatchResult,
+    LeaseLostError,
+    RateLimiter,
+    current_row,
+    ledger_steps,
+    run_batch,
+)
 from .downloads import (
     DownloadError,
     DownloadResult,
@@ -57,7 +66,9 @@ from .errors import (
     UnexpectedRedirectError,
     ValidationError,
 )
+from .ledger import Ledger, LedgerError, PostgresLedger, RowRecord, SQLiteLedger
 from .pagination import PropertySorting, SortableProperty, iter_sessions, search_pages, sort_by
+from .reconcile import ReconcileError, SessionReconciler
 from .sync import EasyInkSync
 from .waiters import (
     TERMINAL_STATUSES,
@@ -98,7 +109,9 @@ __all__ = [
     "IdentityEndpoints",
     "InconsistentResponseError",
     "InternalServerError",
-    "JournalError",
+    "LeaseLostError",
+    "Ledger",
+    "LedgerError",
     "NotFoundError",
     "OAuthClient",
     "OAuthError",
@@ -108,16 +121,21 @@ __all__ = [
     "OutcomeUnknownTimeoutError",
     "PermissionDeniedError",
     "PollPolicy",
+    "PostgresLedger",
     "PropertySorting",
     "RateLimitError",
     "RateLimiter",
+    "ReconcileError",
     "RefreshingTokenProvider",
     "RequestValidationError",
     "ResponseTooLargeError",
     "RetryBudget",
     "RetryPolicy",
+    "RowRecord",
+    "SQLiteLedger",
     "SentSession",
     "SessionEndedError",
+    "SessionReconciler",
     "Signer",
     "SortableProperty",
     "StaticToken",
@@ -128,6 +146,7 @@ __all__ = [
     "WaitTimeoutError",
     "WorkflowError",
     "__version__",
+    "current_row",
     "download",
     "download_all_in_one_document",
     "download_draft_attachment",
@@ -136,8 +155,8 @@ __all__ = [
     "download_session_document",
     "download_signed_document",
     "iter_sessions",
+    "ledger_steps",
     "parsed_answer",
-    "read_journal",
     "run_batch",
     "search_pages",
     "send_for_signature",

@@ -7,6 +7,7 @@ Loaded with :mod:`easyink_ext._otel` (see there for the names and attributes); t
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
@@ -181,16 +182,18 @@ async def run_batch(fn: Helper, args: tuple[Any, ...], kwargs: dict[str, Any]) -
             results = await fn(*args, **kwargs)
         finally:
             _BATCH.reset(token)
-        skipped = sum(1 for r in results if r.skipped)
-        if signals.instruments is not None and skipped:
-            signals.instruments.batch_rows.add(skipped, {"easyink.batch.row.outcome": "skipped"})
+        not_sent = Counter(r.state for r in results if not r.here)
+        if signals.instruments is not None:
+            for state, count in sorted(not_sent.items()):
+                signals.instruments.batch_rows.add(
+                    count,
+                    {"easyink.batch.row.outcome": "skipped", "easyink.batch.row.state": state},
+                )
         if span is not None:
             span.set_attribute("easyink.batch.rows", len(results))
-            span.set_attribute("easyink.batch.succeeded", sum(1 for r in results if r.ok))
-            span.set_attribute("easyink.batch.skipped", skipped)
-            span.set_attribute(
-                "easyink.batch.failed", sum(1 for r in results if not r.ok and not r.skipped)
-            )
+            span.set_attribute("easyink.batch.sent", sum(1 for r in results if r.here))
+            for state, count in Counter(r.state for r in results).items():
+                span.set_attribute(f"easyink.batch.{state}", count)
         return results
 
 

@@ -122,6 +122,7 @@ __all__ = [
     "DocumentInput",
     "DraftClaims",
     "FieldSpec",
+    "OnStep",
     "SentSession",
     "Signer",
     "WorkflowError",
@@ -634,13 +635,16 @@ async def _pause(attempt: int) -> None:
 
 
 _Reconcile = Callable[[], Awaitable[_T | None]]
+OnStep = Callable[[str, "UUID | None"], Awaitable[None]]
+"""Called with ``(step, draft_id)`` as each step begins (see :func:`send_for_signature`)."""
 
 
 class _Run:
     """State of one workflow run (ids learnt so far, timings)."""
 
-    def __init__(self, ei: EasyInk, recheck_delay: float) -> None:
+    def __init__(self, ei: EasyInk, recheck_delay: float, on_step: OnStep | None = None) -> None:
         self.ei = ei
+        self.on_step = on_step
         self.client = ei.client
         self.recheck_delay = recheck_delay
         self.draft_id: UUID | None = None
@@ -736,15 +740,21 @@ async def _search_unclaimed_drafts(
     return found
 
 
-async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
-    async def call() -> SigningConfiguration | None:
-        try:
-            result = await get_draft.asyncio(draft_id, client=run.client)
-        except NotFoundError:
-            return None
-        return _expect(result, SigningConfiguration, "getDraft")
+async def _or_none(call: Callable[[], Awaitable[object]], kind: type[_T], name: str) -> _T | None:
+    """The answer of a read, or ``None`` when the object does not exist (404)."""
+    try:
+        result = await call()
+    except NotFoundError:
+        return None
+    return _expect(result, kind, name)
 
-    config = await run.read(call)
+
+async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
+    config = await run.read(
+        lambda: _or_none(
+            lambda: get_draft.asyncio(draft_id, client=run.client), SigningConfiguration, "getDraft"
+        )
+    )
     return (
         config is not None
         and not config.is_locked
@@ -945,6 +955,8 @@ def _void_body(reason: str) -> VoidSessionRequest:
 
 @asynccontextmanager
 async def _timed(run: _Run, step: str) -> AsyncIterator[None]:
+    if run.on_step is not None:
+        await run.on_step(step, run.draft_id)
     started = time.perf_counter()
     try:
         with _telemetry.step(step, lambda: run.draft_id):
@@ -966,6 +978,7 @@ async def send_for_signature(
     keep_draft_on_failure: bool = False,
     processing_timeout: float = 120.0,
     recheck_delay: float = 0.25,
+    on_step: OnStep | None = None,
 ) -> SentSession:
     """Create, configure, convert and start a signing session; return every id.
 
@@ -974,7 +987,10 @@ async def send_for_signature(
     last page of each document); ``sequential``: one-by-one signing in ``signers`` order;
     ``reminder``: ``"Never"``, ``"Daily"`` or ``"Weekly"``; ``processing_timeout``: seconds to
     wait for uploaded documents to be processed; ``recheck_delay``: seconds before re-reading
-    the state once when an ambiguous failure left no trace.
+    the state once when an ambiguous failure left no trace; ``on_step(step, draft_id)`` is
+    awaited as each step begins, before its first request (``draft_id`` is ``None`` until the
+    draft exists): a batch ledger records progress with it, and an exception it raises fails
+    the workflow at that step like any other.
 
     Raises :class:`ValueError` for bad inputs (before any request) and :class:`WorkflowError`
     when a step fails (see the module docstring).
@@ -997,7 +1013,7 @@ async def send_for_signature(
         docs = _check_documents(documents)
     planned = None if fields is None else _check_fields(fields, checked_signers, len(docs))
 
-    run = _Run(ei, recheck_delay)
+    run = _Run(ei, recheck_delay, on_step)
     step = STEPS[0]
     try:
         async with _timed(run, step):

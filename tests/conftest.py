@@ -1,13 +1,24 @@
-"""Suite-wide guard: tests talk to 127.0.0.1 / ::1 only, never to another address."""
+"""Suite-wide guard: tests talk to 127.0.0.1 / ::1 only, never to another address.
+
+Python sockets are checked at ``connect``; unix sockets are local by nature and allowed.
+psycopg connects through libpq (C code, no Python socket), so its ``connect`` is checked
+too: every ``host``/``hostaddr`` (parameter or ``PGHOST``/``PGHOSTADDR``) must be loopback
+or a unix-socket directory. The ``postgres`` fixture: a throwaway PostgreSQL server
+(``tests/_postgres.py``), skipped when the machine has none, except under ``CI=true``.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+
+from ._postgres import PostgresUnavailable, TempPostgres
 
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
@@ -56,7 +67,8 @@ def _loopback_only() -> Iterator[None]:
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = getaddrinfo
     try:
-        yield
+        with _libpq_loopback_only():
+            yield
     finally:
         socket.socket.connect = original_connect  # type: ignore[method-assign]
         socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
@@ -137,3 +149,83 @@ def global_recorded(recorded: Recorded, monkeypatch: pytest.MonkeyPatch) -> Reco
     monkeypatch.setattr(trace, "_TRACER_PROVIDER", recorded.tracer_provider)
     monkeypatch.setattr(metrics_internal, "_METER_PROVIDER", recorded.meter_provider)
     return recorded
+
+
+def check_conninfo(conninfo: str, **kwargs: Any) -> None:
+    """Refuse a libpq connection string that names a host off this machine."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(conninfo, **kwargs)
+    for name in ("host", "hostaddr"):
+        value = params.get(name) or os.environ.get(f"PG{name.upper()}", "")
+        for entry in str(value).split(","):
+            host = entry.strip()
+            if host and not host.startswith(("/", "@")) and not _is_local(host):
+                raise NonLocalNetworkAccess(f"tests may only connect to loopback, not {host!r}")
+
+
+class _libpq_loopback_only:
+    """Wrap psycopg's sync and async ``connect`` with :func:`check_conninfo` (if installed)."""
+
+    def __enter__(self) -> None:
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - the dev extra installs it
+            self._saved: list[tuple[Any, Any]] = []
+            return
+        sync_connect = psycopg.Connection.connect.__func__  # type: ignore[attr-defined]
+        async_connect = psycopg.AsyncConnection.connect.__func__  # type: ignore[attr-defined]
+
+        def connect(cls: Any, conninfo: str = "", **kwargs: Any) -> Any:
+            check_conninfo(conninfo, **kwargs)
+            return sync_connect(cls, conninfo, **kwargs)
+
+        async def aconnect(cls: Any, conninfo: str = "", **kwargs: Any) -> Any:
+            check_conninfo(conninfo, **kwargs)
+            return await async_connect(cls, conninfo, **kwargs)
+
+        self._saved = [
+            (psycopg.Connection, psycopg.Connection.__dict__["connect"]),
+            (psycopg.AsyncConnection, psycopg.AsyncConnection.__dict__["connect"]),
+            (psycopg, psycopg.connect),  # the module's alias, bound when psycopg was imported
+        ]
+        psycopg.Connection.connect = classmethod(connect)  # type: ignore[method-assign,assignment]
+        psycopg.AsyncConnection.connect = classmethod(aconnect)  # type: ignore[method-assign,assignment]
+        psycopg.connect = psycopg.Connection.connect
+
+    def __exit__(self, *exc: object) -> None:
+        for owner, original in self._saved:
+            owner.connect = original
+
+
+def postgres_unavailable(exc: PostgresUnavailable) -> NoReturn:
+    """Skip a test that needs PostgreSQL, or fail it under ``CI=true`` (CI must run them)."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and PostgreSQL cannot run here: {exc}")
+    pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[TempPostgres]:
+    """A PostgreSQL server for the whole session (skipped without binaries, unless CI=true)."""
+    try:
+        server = TempPostgres()
+    except PostgresUnavailable as exc:
+        postgres_unavailable(exc)
+    with server:
+        yield server
+
+
+@pytest.fixture
+def pg_dsn(postgres: TempPostgres) -> Iterator[str]:
+    """A DSN of a new, empty database on the session's PostgreSQL (dropped afterwards)."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres.dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield postgres.dsn.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(postgres.dsn, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")

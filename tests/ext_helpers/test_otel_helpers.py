@@ -64,23 +64,29 @@ async def test_a_resumed_download_has_bytes_and_resumes(recorded: Recorded, tmp_
 async def test_each_batch_row_is_its_own_trace_linked_to_the_batch(
     global_recorded: Recorded, tmp_path: Path
 ) -> None:
-    journal = tmp_path / "rows.journal"
+    ledger = tmp_path / "rows.sqlite"
 
     async def work(item: int) -> int:
         if item == 2:
             raise ValueError("row 2 is broken")
         return item * 10
 
-    await run_batch([0], work, key=str, journal=journal)
+    await run_batch([0], work, key=str, ledger=ledger, serialize_result=str)
     global_recorded.exporter.clear()
-    results = await run_batch([0, 1, 2], work, key=str, journal=journal, concurrency=2)
-    assert [(r.ok, r.skipped) for r in results] == [(False, True), (True, False), (False, False)]
+    results = await run_batch(
+        [0, 1, 2], work, key=str, ledger=ledger, concurrency=2, serialize_result=str
+    )
+    assert [(r.state, r.here) for r in results] == [
+        ("started", False),
+        ("started", True),
+        ("failed", True),
+    ]
 
     batch = global_recorded.span("easyink.batch")
     assert batch.attributes["easyink.batch.rows"] == 3
-    assert batch.attributes["easyink.batch.succeeded"] == 1
+    assert batch.attributes["easyink.batch.sent"] == 2
+    assert batch.attributes["easyink.batch.started"] == 2
     assert batch.attributes["easyink.batch.failed"] == 1
-    assert batch.attributes["easyink.batch.skipped"] == 1
     rows = {
         r.attributes["easyink.batch.row.key"]: r for r in global_recorded.spans("easyink.batch.row")
     }
