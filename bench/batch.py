@@ -16,8 +16,14 @@ one after the other (``--sequential N_SEQ``, default ``N / 8``, scaled to ``N``)
   API call of the workflows; retries inside the SDK's transport would not be counted, and the
   sandbox injects no faults here), divided by the number of workflows;
 - their ratio (1.0 = the client adds nothing but the injected latency);
-- the speed-up over the sequential loop;
-- client CPU per request (``time.process_time()`` of this process over the concurrent phase).
+- the speed-up over the sequential loop.
+
+``--ledger sqlite`` / ``--ledger postgres`` (repeatable) then runs the concurrent phase again
+with that batch ledger (a new SQLite file; a throwaway PostgreSQL server started from the
+machine's binaries with fsync on, see ``tests/_postgres.py``) and with none (``run_batch``'s
+in-memory ledger), alternating ``--ledger-rounds`` times, and prints each ledger's best
+throughput as a ratio to none's. Every workflow records its steps in the ledger as
+``easyink batch`` does (with the first ``--backend``).
 
 Each ``--backend`` (``httpx``, ``aiohttp``; by default both, aiohttp when installed) runs in
 turn, then the **raw-aiohttp floor**: the same request sequence (the same seven requests per
@@ -29,6 +35,7 @@ Usage::
 
     python bench/batch.py [--workflows 256] [--concurrency 32] [--latency-ms 20]
                           [--sequential 32] [--no-validate] [--pool-shards N]
+                          [--ledger none|sqlite|postgres ...] [--ledger-rounds 2]
                           [--backend httpx] [--backend aiohttp] [--no-floor]
                           [--output FILE]
 """
@@ -42,8 +49,10 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -55,7 +64,7 @@ from _sandbox import login, start_sandbox  # noqa: E402
 
 from easyink_ext import EasyInk  # noqa: E402
 from easyink_ext._client import BACKENDS, DEFAULT_POOL_SHARDS  # noqa: E402
-from easyink_ext.batch import run_batch  # noqa: E402
+from easyink_ext.batch import ledger_steps, run_batch  # noqa: E402
 from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
 from easyink_sandbox import simple_pdf  # noqa: E402
 
@@ -78,9 +87,13 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, dict[str, float
 async def bench_sdk(
     args: argparse.Namespace, url: str, token: str, backend: str
 ) -> dict[str, float]:
-    """Run the concurrent and the sequential phases with one backend; return the measurements."""
+    """Run the concurrent and the sequential phases with one backend; return the measurements.
+
+    The ``--ledger`` phases run with the first backend only.
+    """
     pdf = simple_pdf(["Benchmark contract"])
     counter = iter(range(10**9))
+    phases = iter(range(10**9))
     sent = 0
 
     async def count(_: httpx.Request) -> None:
@@ -103,11 +116,14 @@ async def bench_sdk(
                 documents=[(f"contract-{n}.pdf", pdf)],
                 signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
                 subject=f"Benchmark {n}",
+                on_step=ledger_steps(f"Benchmark {n}"),
             )
 
-        async def concurrent(count: int) -> None:
-            results = await run_batch(range(count), one, concurrency=args.concurrency)
-            failed = [r.error for r in results if not r.ok]
+        async def concurrent(count: int, ledger: str | None = None) -> None:
+            phase = next(phases)  # new row keys: a ledger never holds them already
+            items = [f"phase {phase} row {n}" for n in range(count)]
+            results = await run_batch(items, one, concurrency=args.concurrency, ledger=ledger)
+            failed = [r.detail for r in results if not r.ok]
             if failed:
                 raise RuntimeError(f"{len(failed)} workflow(s) failed: {failed[0]}")
 
@@ -123,6 +139,8 @@ async def bench_sdk(
         cpu_server = _cpu_seconds(args.server_pid) - cpu_server
         measures = _measures(args, elapsed, sent, cpu_client, cpu_server)
         seq_elapsed = await _timed(args.sequential, sequential)
+        if backend == args.backend[0]:
+            measures.update(await _ledger_phases(args, concurrent))
     measures["sequential_throughput"] = args.sequential / seq_elapsed
     measures["speedup"] = measures["throughput"] / measures["sequential_throughput"]
     return measures
@@ -144,6 +162,24 @@ def _measures(
         "bound": bound,
         "ratio": throughput / bound,
     }
+
+
+async def _ledger_phases(
+    args: argparse.Namespace, concurrent: Callable[[int, str | None], Awaitable[None]]
+) -> dict[str, float]:
+    """Best throughput with each ``--ledger`` and with none, alternating; ``ledger_<name>``."""
+    names = ["none", *(n for n in dict.fromkeys(args.ledger) if n != "none")]
+    if len(names) == 1:
+        return {}
+    best = dict.fromkeys(names, 0.0)
+    for round_ in range(args.ledger_rounds):
+        for name in names if round_ % 2 == 0 else reversed(names):
+            spec = {"none": None, "postgres": args.postgres_dsn}.get(name)
+            if name == "sqlite":
+                spec = str(Path(args.ledger_dir) / f"ledger-{round_}.sqlite")
+            elapsed = await _timed(args.workflows, lambda n, s=spec: concurrent(n, s))
+            best[name] = max(best[name], args.workflows / elapsed)
+    return {f"ledger_{name}": rate for name, rate in best.items()}
 
 
 async def bench_floor(args: argparse.Namespace, url: str, token: str) -> dict[str, float]:
@@ -294,7 +330,27 @@ def _report(args: argparse.Namespace, command: str, results: dict[str, dict[str,
             ratios.append(f"{name} backend / raw aiohttp: {cpu[name] / cpu['raw aiohttp']:.2f}")
     if ratios:
         lines += ["", "Client CPU per request, ratios: " + "; ".join(ratios) + "."]
+    for name, m in results.items():
+        if "ledger_none" in m:
+            lines += _ledger_lines(args, name, m)
     return "\n".join(lines) + "\n"
+
+
+def _ledger_lines(args: argparse.Namespace, backend: str, m: dict[str, float]) -> list[str]:
+    lines = [
+        "",
+        f"Batch ledgers (backend={backend}, best of {args.ledger_rounds} alternating rounds, "
+        "same settings):",
+        "",
+        "| ledger | throughput | ratio to none |",
+        "|---|---|---|",
+    ]
+    for key, rate in m.items():
+        if key.startswith("ledger_"):
+            name = key.removeprefix("ledger_")
+            ratio = rate / m["ledger_none"]
+            lines.append(f"| {name} | {rate:.1f} workflows/s | {ratio:.2f} |")
+    return lines
 
 
 def main() -> None:
@@ -323,6 +379,20 @@ def main() -> None:
         help="connection pools of the EasyInk client (default: the SDK's default)",
     )
     parser.add_argument(
+        "--loop",
+        choices=("asyncio", "uvloop"),
+        default="asyncio",
+        help="the client's event loop (the sandbox process uses uvloop where installed)",
+    )
+    parser.add_argument(
+        "--ledger",
+        action="append",
+        choices=("none", "sqlite", "postgres"),
+        default=[],
+        help="also measure run_batch with this ledger, as a ratio to none (repeatable)",
+    )
+    parser.add_argument("--ledger-rounds", type=int, default=2, metavar="R")
+    parser.add_argument(
         "--backend",
         action="append",
         choices=BACKENDS,
@@ -334,12 +404,6 @@ def main() -> None:
         action="store_false",
         help="skip the raw-aiohttp floor",
     )
-    parser.add_argument(
-        "--loop",
-        choices=("asyncio", "uvloop"),
-        default="asyncio",
-        help="the client's event loop (the sandbox process uses uvloop where installed)",
-    )
     parser.add_argument("--output", type=Path, help="also write the report (markdown) here")
     args = parser.parse_args()
     if args.sequential is None:
@@ -349,6 +413,13 @@ def main() -> None:
         args.backend = list(BACKENDS) if have_aiohttp else ["httpx"]
     args.floor = args.floor and have_aiohttp
     command = "python bench/batch.py " + " ".join(sys.argv[1:])
+    resources = ExitStack()
+    args.ledger_dir = resources.enter_context(tempfile.TemporaryDirectory())
+    args.postgres_dsn = None
+    if "postgres" in args.ledger:
+        from tests._postgres import TempPostgres
+
+        args.postgres_dsn = resources.enter_context(TempPostgres(durable=True)).dsn
     proc, url = start_sandbox("--latency-ms", str(args.latency_ms))
     args.server_pid = proc.pid
     try:
@@ -361,6 +432,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        resources.close()
     report = _report(args, command.strip(), measures)
     print(report)
     if args.output is not None:

@@ -7,12 +7,16 @@ sends the same request sequentially (one in flight) over a warm keep-alive conne
 (a) raw ``httpx.AsyncClient`` (status check; ``.json()`` for GET),
 (b) the plain generated function with ``easyink_client.AuthenticatedClient``,
 (c) the same generated function with ``EasyInk(...).client`` (retries, auth provider, typed
-    errors, request validation on, DEBUG logging off),
+    errors, request validation on, DEBUG logging off) as without OpenTelemetry installed,
+(d) the same with the OpenTelemetry API installed and no SDK configured (the hooks run and
+    find no provider: target d/c <= 1.05),
+(e) the same with the OpenTelemetry SDK: a tracer provider exporting to memory (simple span
+    processor) and a meter provider with an in-memory reader, i.e. the full recording cost.
 
-and, when aiohttp is installed, (d) the same as (c) with ``EasyInk(backend="aiohttp")`` and
-(e) a raw ``aiohttp.ClientSession`` (status check; ``.read()``, and ``json.loads`` for GET).
+(d) and (e) need ``opentelemetry-api`` / ``opentelemetry-sdk`` (the ``dev`` extra); without
+them their columns read n/a.
 
-Rounds are interleaved (a, b, c, a, b, c, ...); the table gives the median round and the
+Rounds are interleaved (a, b, c, d, e, a, b, ...); the table gives the median round and the
 least-disturbed (minimum) round per variant, since other load on the machine only adds time.
 
 Usage::
@@ -24,15 +28,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import importlib.util
-import json
 import platform
 import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -46,9 +49,39 @@ from easyink_client import AuthenticatedClient  # noqa: E402
 from easyink_client.api.signing_session_drafts import create_draft, get_draft  # noqa: E402
 from easyink_client.api.signing_sessions import session_exists  # noqa: E402
 from easyink_client.models import CreateDraftRequest  # noqa: E402
-from easyink_ext import EasyInk  # noqa: E402
+from easyink_ext import EasyInk, _telemetry  # noqa: E402
 
 Call = Callable[[], Awaitable[object]]
+
+
+def without_opentelemetry(url: str, token: str) -> EasyInk:
+    """A client built as if OpenTelemetry were not installed (no hooks at all)."""
+    loaded = (_telemetry._Loaded.checked, _telemetry._Loaded.modules)
+    _telemetry._Loaded.checked, _telemetry._Loaded.modules = True, None
+    try:
+        return EasyInk(base_url=url, token=token)
+    finally:
+        _telemetry._Loaded.checked, _telemetry._Loaded.modules = loaded
+
+
+def with_sdk(url: str, token: str) -> tuple[EasyInk, Callable[[], None]] | None:
+    """A client recording spans and metrics in memory, and a function clearing the spans."""
+    try:
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    except ImportError:
+        return None
+    exporter = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    client = EasyInk(
+        base_url=url, token=token, tracer_provider=tracer_provider, meter_provider=meter_provider
+    )
+    return client, exporter.clear
 
 
 async def measure(call: Call, count: int) -> float:
@@ -64,23 +97,23 @@ async def run(args: argparse.Namespace) -> str:
     try:
         token = await login(url)
         headers = {"Authorization": f"Bearer {token}"}
-        have_aiohttp = importlib.util.find_spec("aiohttp") is not None
-        async with (
-            httpx.AsyncClient(base_url=url, headers=headers, timeout=30.0) as raw,
-            AuthenticatedClient(base_url=url, token=token) as generated,
-            EasyInk(base_url=url, token=token) as ei,
-            EasyInk(
-                base_url=url, token=token, backend="aiohttp" if have_aiohttp else "httpx"
-            ) as eia,
-            contextlib.AsyncExitStack() as stack,
-        ):
-            raw_aiohttp = None
-            if have_aiohttp:
-                import aiohttp
-
-                raw_aiohttp = await stack.enter_async_context(
-                    aiohttp.ClientSession(url, headers=headers)
-                )
+        otel_api = _telemetry.implementation() is not None
+        async with AsyncExitStack() as stack:
+            raw = await stack.enter_async_context(
+                httpx.AsyncClient(base_url=url, headers=headers, timeout=30.0)
+            )
+            generated = await stack.enter_async_context(
+                AuthenticatedClient(base_url=url, token=token)
+            )
+            ei = await stack.enter_async_context(without_opentelemetry(url, token))
+            clients: dict[str, EasyInk | None] = {"c": ei, "d": None, "e": None}
+            clear_spans: Callable[[], None] = lambda: None  # noqa: E731
+            if otel_api:
+                clients["d"] = await stack.enter_async_context(EasyInk(base_url=url, token=token))
+                sdk = with_sdk(url, token)
+                if sdk is not None:
+                    clients["e"] = await stack.enter_async_context(sdk[0])
+                    clear_spans = sdk[1]
             draft = await create_draft.asyncio(
                 client=ei.client, body=CreateDraftRequest(subject="benchmark")
             )
@@ -96,42 +129,25 @@ async def run(args: argparse.Namespace) -> str:
                 response.raise_for_status()
                 return response.json()
 
-            async def gen_head() -> object:
-                return await session_exists.asyncio_detailed(draft, client=generated)
+            def head(client: Any) -> Call:
+                async def call() -> object:
+                    return await session_exists.asyncio_detailed(draft, client=client)
 
-            async def gen_get() -> object:
-                return await get_draft.asyncio(draft, client=generated)
+                return call
 
-            async def ei_head() -> object:
-                return await session_exists.asyncio_detailed(draft, client=ei.client)
+            def get(client: Any) -> Call:
+                async def call() -> object:
+                    return await get_draft.asyncio(draft, client=client)
 
-            async def ei_get() -> object:
-                return await get_draft.asyncio(draft, client=ei.client)
+                return call
 
-            async def eia_head() -> object:
-                return await session_exists.asyncio_detailed(draft, client=eia.client)
-
-            async def eia_get() -> object:
-                return await get_draft.asyncio(draft, client=eia.client)
-
-            async def aio_head() -> object:
-                assert raw_aiohttp is not None
-                async with raw_aiohttp.head(f"/api/signingSessions/{draft}") as response:
-                    response.raise_for_status()
-                    return await response.read()
-
-            async def aio_get() -> object:
-                assert raw_aiohttp is not None
-                async with raw_aiohttp.get(f"/api/signingSessionDrafts/{draft}") as response:
-                    response.raise_for_status()
-                    return json.loads(await response.read())
-
-            endpoints: dict[str, tuple[Call, ...]] = {
-                "sessionExists (HEAD)": (raw_head, gen_head, ei_head, eia_head, aio_head),
-                "getDraft (GET)": (raw_get, gen_get, ei_get, eia_get, aio_get),
+            easyinks = [c.client if c is not None else None for c in clients.values()]
+            endpoints = {
+                "sessionExists (HEAD)": [raw_head, head(generated)]
+                + [head(c) if c is not None else None for c in easyinks],
+                "getDraft (GET)": [raw_get, get(generated)]
+                + [get(c) if c is not None else None for c in easyinks],
             }
-            if not have_aiohttp:
-                endpoints = {name: calls[:3] for name, calls in endpoints.items()}
             lines = [
                 "# Client CPU overhead per request",
                 "",
@@ -140,33 +156,45 @@ async def run(args: argparse.Namespace) -> str:
                 f"(python -m easyink_sandbox), so process_time() is the client's CPU only.",
                 f"{args.requests} sequential requests per round, {args.rounds} interleaved rounds,"
                 f" {args.warmup} warm-up requests per variant. CPU µs per request.",
+                "(c) EasyInk without OpenTelemetry, (d) OpenTelemetry API without SDK,"
+                " (e) SDK recording to memory.",
                 "",
-                "| endpoint | stat | (a) raw httpx | (b) generated | (c) EasyInk | b/a | c/a |"
-                + (" (d) EasyInk aiohttp | (e) raw aiohttp | d/c | d/e |" if have_aiohttp else ""),
-                "|---|---|---|---|---|---|---|" + ("---|---|---|---|" if have_aiohttp else ""),
+                "| endpoint | stat | (a) raw httpx | (b) generated | (c) EasyInk | (d) +otel API "
+                "| (e) +otel SDK | b/a | c/a | d/c | e/c |",
+                "|---|---|---|---|---|---|---|---|---|---|---|",
             ]
             for name, variants in endpoints.items():
                 for call in variants:
+                    if call is None:
+                        continue
                     for _ in range(args.warmup):
                         await call()
                 samples: list[list[float]] = [[] for _ in variants]
                 for _ in range(args.rounds):
                     for index, call in enumerate(variants):
-                        samples[index].append(await measure(call, args.requests))
+                        if call is not None:
+                            samples[index].append(await measure(call, args.requests))
+                    clear_spans()
                 for label, stat in (("median", statistics.median), ("min", min)):
-                    a, b, c, *more = (stat(s) * 1e6 for s in samples)
-                    line = (
-                        f"| {name} | {label} | {a:.0f} | {b:.0f} | {c:.0f} "
-                        f"| {b / a:.2f} | {c / a:.2f} |"
+                    a, b, c, d, e = (stat(s) * 1e6 if s else None for s in samples)
+                    assert a is not None and b is not None and c is not None
+                    lines.append(
+                        f"| {name} | {label} | {a:.0f} | {b:.0f} | {c:.0f} | {_num(d)} "
+                        f"| {_num(e)} | {b / a:.2f} | {c / a:.2f} | {_ratio(d, c)} "
+                        f"| {_ratio(e, c)} |"
                     )
-                    if more:
-                        d, e = more
-                        line += f" {d:.0f} | {e:.0f} | {d / c:.2f} | {d / e:.2f} |"
-                    lines.append(line)
             return "\n".join(lines)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def _ratio(value: float | None, base: float) -> str:
+    return "n/a" if value is None else f"{value / base:.2f}"
 
 
 def main() -> None:

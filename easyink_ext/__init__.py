@@ -2,11 +2,13 @@
 
 ``EasyInk`` configures the generated client with retries, typed errors, token refresh,
 request validation and logging. On top of it: ``send_for_signature`` (the whole signing
-workflow in one call), waiters, resumable streaming downloads and ``run_batch``.
+workflow in one call), waiters, resumable streaming downloads and ``run_batch``
+(with a ledger: every row sent exactly once, across processes, machines and crashes).
 """
 
 from typing import TYPE_CHECKING, Any
 
+from ._answers import parsed_answer
 from ._client import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, STAGING_BASE_URL, EasyInk
 from ._retry import RetryBudget, RetryPolicy
 from ._version import __version__
@@ -21,7 +23,15 @@ from .auth import (
     TokenProvider,
     TokenSet,
 )
-from .batch import BatchProgress, BatchResult, JournalError, RateLimiter, read_journal, run_batch
+from .batch import (
+    BatchProgress,
+    BatchResult,
+    LeaseLostError,
+    RateLimiter,
+    current_row,
+    ledger_steps,
+    run_batch,
+)
 from .downloads import (
     DownloadError,
     DownloadResult,
@@ -35,12 +45,15 @@ from .downloads import (
 )
 from .errors import (
     APIConnectionError,
+    APIResponseError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     EasyInkError,
+    InconsistentResponseError,
     InternalServerError,
     NotFoundError,
     OAuthError,
@@ -51,9 +64,13 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseTooLargeError,
+    UnexpectedRedirectError,
     ValidationError,
 )
-from .pagination import PropertySorting, SortableProperty, sort_by
+from .ledger import Ledger, LedgerError, PostgresLedger, RowRecord, SQLiteLedger
+from .pagination import PropertySorting, SortableProperty, iter_sessions, search_pages, sort_by
+from .reconcile import ReconcileError, SessionReconciler
 from .sync import EasyInkSync
 from .waiters import (
     TERMINAL_STATUSES,
@@ -88,6 +105,8 @@ __all__ = [
     "STAGING_IDENTITY_URL",
     "TERMINAL_STATUSES",
     "APIConnectionError",
+    "APIResponseError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -104,8 +123,11 @@ __all__ = [
     "EasyInkSync",
     "FieldSpec",
     "IdentityEndpoints",
+    "InconsistentResponseError",
     "InternalServerError",
-    "JournalError",
+    "LeaseLostError",
+    "Ledger",
+    "LedgerError",
     "NotFoundError",
     "OAuthClient",
     "OAuthError",
@@ -115,24 +137,32 @@ __all__ = [
     "OutcomeUnknownTimeoutError",
     "PermissionDeniedError",
     "PollPolicy",
+    "PostgresLedger",
     "PropertySorting",
     "RateLimitError",
     "RateLimiter",
+    "ReconcileError",
     "RefreshingTokenProvider",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "RetryBudget",
     "RetryPolicy",
+    "RowRecord",
+    "SQLiteLedger",
     "SentSession",
     "SessionEndedError",
+    "SessionReconciler",
     "Signer",
     "SortableProperty",
     "StaticToken",
     "TokenProvider",
     "TokenSet",
+    "UnexpectedRedirectError",
     "ValidationError",
     "WaitTimeoutError",
     "WorkflowError",
     "__version__",
+    "current_row",
     "download",
     "download_all_in_one_document",
     "download_draft_attachment",
@@ -140,8 +170,11 @@ __all__ = [
     "download_session_attachment",
     "download_session_document",
     "download_signed_document",
-    "read_journal",
+    "iter_sessions",
+    "ledger_steps",
+    "parsed_answer",
     "run_batch",
+    "search_pages",
     "send_for_signature",
     "sort_by",
     "wait_for_documents_processed",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -13,7 +13,14 @@ from easyink_client.models.search_status import SearchStatus
 from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
 
-from . import pagination
+from . import _telemetry, pagination
+from ._limits import (
+    DEFAULT_DOWNLOAD_RATE_WINDOW,
+    DEFAULT_MAX_ERROR_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MIN_DOWNLOAD_RATE,
+    ResponseLimits,
+)
 from ._pool import DEFAULT_LIMITS, ShardedTransport
 from ._redact import REDACTED
 from ._retry import (
@@ -24,10 +31,14 @@ from ._retry import (
     RetryBudget,
     RetryPolicy,
 )
-from ._transport import BoundTransport, TransportCore
+from ._transport import TransportCore
 from ._validation import default_validator
 from ._version import __version__
 from .auth import StaticToken, TokenProvider
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.trace import TracerProvider
 
 __all__ = [
     "BACKENDS",
@@ -76,7 +87,9 @@ class EasyInk:
         base_url: API root, e.g. :data:`PRODUCTION_BASE_URL` or a sandbox URL.
         token / token_provider: a fixed access token, or a :class:`~easyink_ext.auth.TokenProvider`
             (e.g. :class:`~easyink_ext.auth.RefreshingTokenProvider`); at most one of them.
-        timeout: seconds (or an ``httpx.Timeout``) per attempt.
+        timeout: seconds (or an ``httpx.Timeout``) per attempt: each read, and the attempt as
+            a whole (connect, send and the entire answer) by its largest value; see
+            :mod:`easyink_ext._limits`.
         max_retries: retries after the first attempt (default 2).
         http_client: an ``httpx.AsyncClient`` whose pool/proxies/TLS settings to use; it is
             not closed on exit. Its own base URL, timeout and headers are ignored. Use it
@@ -106,6 +119,21 @@ class EasyInk:
         retry_budget: a :class:`~easyink_ext._retry.RetryBudget` to share between clients;
             by default each client has its own.
         headers: extra headers sent with every request.
+        tracer_provider / meter_provider: OpenTelemetry providers to record spans and metrics
+            with (default: the global ones; needs the ``otel`` extra, see
+            :mod:`easyink_ext._otel`). Nothing is recorded while none is configured.
+        propagate_trace_context: send the W3C ``traceparent`` header of each attempt to the
+            API (default False: it is a third-party service).
+        max_response_bytes / max_error_bytes: caps on the body of a successful answer
+            (16 MiB; more raises ``ResponseTooLargeError``) and of an error answer (64 KiB,
+            the rest is dropped).
+        min_download_rate / download_rate_window: the download helpers fail a transfer (then
+            resume or restart it) when fewer than ``min_download_rate`` bytes/s (1024) arrive
+            over ``download_rate_window`` seconds (30); 0 turns it off.
+        allow_insecure_http: allow an ``http://`` base URL on a host other than this machine
+            (the token would travel in clear). Loopback hosts, RFC 6761 special-use names
+            (``*.test``, ``*.invalid``...) and in-process transports (``httpx.ASGITransport``,
+            ``httpx.MockTransport``) never need it.
 
     Generated ``*_detailed`` functions return the raw ``Response`` (status, headers, bytes)
     for successful answers; non-2xx answers raise before reaching them.
@@ -129,12 +157,22 @@ class EasyInk:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         retry_budget: RetryBudget | None = None,
         headers: Mapping[str, str] | None = None,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
+        propagate_trace_context: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_error_bytes: int = DEFAULT_MAX_ERROR_BYTES,
+        min_download_rate: float = DEFAULT_MIN_DOWNLOAD_RATE,
+        download_rate_window: float = DEFAULT_DOWNLOAD_RATE_WINDOW,
+        allow_insecure_http: bool = False,
         backend: str = "httpx",
     ) -> None:
         if token is not None and token_provider is not None:
             raise ValueError("pass either token or token_provider, not both")
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+        if not allow_insecure_http:
+            _refuse_plain_http(base_url, transport)
         provider = StaticToken(token) if token is not None else token_provider
         if transport is None and http_client is None:
             transport = _default_transport(backend, pool_shards, limits)
@@ -150,7 +188,17 @@ class EasyInk:
             token_provider=provider,
             budget=retry_budget,
             validator=default_validator() if validate_requests else None,
+            limits=ResponseLimits(
+                max_response_bytes=max_response_bytes,
+                max_error_bytes=max_error_bytes,
+                min_download_rate=min_download_rate,
+                download_rate_window=download_rate_window,
+            ),
         )
+        self._telemetry = _telemetry.create(
+            tracer_provider, meter_provider, propagate_trace_context
+        )
+        _telemetry.instrument(self._core, self._telemetry)
         self._owner = True
         self._base_url = base_url.rstrip("/")
         self._headers = {"User-Agent": f"easyink-python/{__version__}", **dict(headers or {})}
@@ -173,7 +221,7 @@ class EasyInk:
             base_url=self._base_url,
             timeout=timeout,
             headers=self._headers,
-            transport=BoundTransport(self._core, policy),
+            transport=_telemetry.bound_transport(self._core, policy, self._telemetry),
             trust_env=False,
         )
         client = AuthenticatedClient(
@@ -246,6 +294,7 @@ class EasyInk:
         view._backend = self._backend
         view._base_url = self._base_url
         view._headers = self._headers
+        view._telemetry = self._telemetry
         policy = self._policy if not changes else _replace_policy(self._policy, changes)
         view._setup(self._timeout if timeout is NOT_GIVEN else _as_timeout(timeout), policy)
         return view
@@ -256,13 +305,19 @@ class EasyInk:
         statuses: Iterable[SearchStatus | str] | None = None,
         sorting: Iterable[pagination.SortRule] | None = None,
         page_size: int = 20,
+        max_pages: int | None = pagination.DEFAULT_MAX_PAGES,
     ) -> AsyncIterator[SigningSessionItem]:
         """Iterate over matching sessions, fetching pages as needed.
 
         ``sorting`` takes ``PropertySorting`` models or strings like ``"created:desc"``.
+        Paging stops at a page with nothing new, or after ``max_pages`` pages.
         """
         return pagination.iter_sessions(
-            self._client, statuses=statuses, sorting=sorting, page_size=page_size
+            self._client,
+            statuses=statuses,
+            sorting=sorting,
+            page_size=page_size,
+            max_pages=max_pages,
         )
 
     def search_pages(
@@ -272,6 +327,7 @@ class EasyInk:
         sorting: Iterable[pagination.SortRule] | None = None,
         page_size: int = 20,
         start_page: int = 0,
+        max_pages: int | None = pagination.DEFAULT_MAX_PAGES,
     ) -> AsyncIterator[SigningSessionSearchResult]:
         """Iterate over whole result pages of a session search."""
         return pagination.search_pages(
@@ -280,6 +336,7 @@ class EasyInk:
             sorting=sorting,
             page_size=page_size,
             start_page=start_page,
+            max_pages=max_pages,
         )
 
     async def aclose(self) -> None:
@@ -338,6 +395,25 @@ def aiohttp_transport(**options: Any) -> httpx.AsyncBaseTransport:
             "backend='aiohttp' needs the aiohttp package: pip install 'easyink[aiohttp]'"
         ) from exc
     return AiohttpTransport(**options)
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+# RFC 6761 special-use names: never resolved on the Internet (tests, in-process servers).
+_SPECIAL_USE = (".localhost", ".test", ".invalid", ".example")
+
+
+def _refuse_plain_http(base_url: str, transport: httpx.AsyncBaseTransport | None) -> None:
+    """Refuse sending a bearer token in clear over a network (see ``allow_insecure_http``)."""
+    url = httpx.URL(base_url)
+    if url.scheme != "http" or isinstance(transport, (httpx.ASGITransport, httpx.MockTransport)):
+        return
+    host = url.host.lower()
+    if host in _LOOPBACK_NAMES or host.startswith("127.") or host.endswith(_SPECIAL_USE):
+        return
+    raise ValueError(
+        f"refusing plain http:// to {host}: the access token would travel in clear; use "
+        "https:// or pass allow_insecure_http=True"
+    )
 
 
 def _as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:

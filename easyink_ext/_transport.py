@@ -5,8 +5,9 @@
 it through a :class:`BoundTransport` carrying that view's :class:`~easyink_ext._retry.RetryPolicy`.
 
 Per request: pre-flight validation (optional) -> for each attempt: set the bearer token,
-send, classify the outcome (see :mod:`easyink_ext._retry`). A 2xx/3xx answer is returned
-unread, so downloads stream; any other answer is read and raised as a typed
+send within the attempt's deadline and body caps (:mod:`easyink_ext._limits`), classify the
+outcome (see :mod:`easyink_ext._retry`). A 2xx answer is returned read (streamed for the
+download helpers); a 3xx answer is never followed; any other answer is raised as a typed
 :mod:`easyink_ext.errors` exception.
 """
 
@@ -20,6 +21,8 @@ import anyio
 import httpx
 
 from . import _logging as log
+from ._answers import record_answer
+from ._limits import ResponseLimits, send_attempt
 from ._redact import redact_text
 from ._retry import IDEMPOTENT_METHODS, RETRYABLE_STATUSES, RetryBudget, RetryPolicy
 from ._retry import parse_retry_after as _parse_retry_after
@@ -93,6 +96,7 @@ class TransportCore:
         budget: RetryBudget | None = None,
         validator: Validator | None = None,
         rng: random.Random | None = None,
+        limits: ResponseLimits | None = None,
     ) -> None:
         if inner is not None and http_client is not None:
             raise ValueError("pass either transport or http_client, not both")
@@ -104,6 +108,7 @@ class TransportCore:
         self.budget = budget if budget is not None else RetryBudget()
         self.validator = validator
         self._rng = rng if rng is not None else random.Random()
+        self.limits = limits if limits is not None else ResponseLimits()
         self._closed = False
 
     async def aclose(self) -> None:
@@ -140,7 +145,7 @@ class TransportCore:
                 log.log_request(method, path, attempt)
             start = time.perf_counter()
             try:
-                response = await self._inner.handle_async_request(request)
+                response = await send_attempt(self._inner, request, self.limits)
             except httpx.TransportError as exc:
                 never_sent = isinstance(exc, _NEVER_SENT)
                 if debug:
@@ -165,9 +170,12 @@ class TransportCore:
             status = response.status_code
             if debug:
                 log.log_response(method, path, status, attempt, time.perf_counter() - start)
-            if status < 400:
+            if status < 300:
                 self.budget.record_success(last_cost)
+                record_answer(response)
                 return response
+            if status < 400:
+                raise _status_error(request, response, await _read_body(response), token=token)
 
             if (
                 status == 401
@@ -183,7 +191,7 @@ class TransportCore:
                     if debug:
                         log.log_refresh(method, path)
                     continue
-                raise _status_error(request, response, body, ambiguous_before=False)
+                raise _status_error(request, response, body, token=token)
 
             retry_after = (
                 _parse_retry_after(response.headers.get("Retry-After"))
@@ -208,7 +216,12 @@ class TransportCore:
 
             body = await _read_body(response)
             raise _status_error(
-                request, response, body, ambiguous_before=ambiguous_before, retry_after=retry_after
+                request,
+                response,
+                body,
+                token=token,
+                ambiguous_before=ambiguous_before,
+                retry_after=retry_after,
             )
 
 
@@ -251,10 +264,15 @@ def _status_error(
     response: httpx.Response,
     body: bytes,
     *,
-    ambiguous_before: bool,
+    token: str | None,
+    ambiguous_before: bool = False,
     retry_after: float | None = None,
 ) -> APIStatusError:
-    """The typed exception for a non-2xx answer that is not retried."""
+    """The typed exception for a non-2xx answer that is not retried.
+
+    The token sent is redacted wherever the server echoed it; for a redirect only the host of
+    its ``Location`` is reported.
+    """
     method, status = request.method, response.status_code
     flag_delete = status == 404 and method == "DELETE" and ambiguous_before
     error = status_error_from_response(
@@ -266,10 +284,23 @@ def _status_error(
         retry_after=retry_after,
         outcome_unknown=status >= 500 and method not in IDEMPOTENT_METHODS,
         note=_DELETE_NOTE if flag_delete else None,
+        secrets=(token,) if token else (),
+        location_host=_location_host(request, response) if 300 <= status < 400 else None,
     )
     if flag_delete and isinstance(error, NotFoundError):
         error.after_ambiguous_attempt = True
     return error
+
+
+def _location_host(request: httpx.Request, response: httpx.Response) -> str | None:
+    """The host a redirect points to (the request's own host for a relative Location)."""
+    location = response.headers.get("location")
+    if not location:
+        return None
+    try:
+        return httpx.URL(location).host or request.url.host
+    except httpx.InvalidURL:
+        return None
 
 
 def _connection_error(
@@ -280,7 +311,7 @@ def _connection_error(
     name = type(exc).__name__
     method, url = request.method, str(request.url)
     if isinstance(exc, httpx.TimeoutException):
-        message = f"request timed out ({name})"
+        message = f"request timed out ({name}{': ' + detail[:120] if detail else ''})"
         if ambiguous:
             return OutcomeUnknownTimeoutError(message, method=method, url=url)
         return APITimeoutError(message, method=method, url=url)

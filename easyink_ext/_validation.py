@@ -121,10 +121,19 @@ class _Parameter:
 
 
 class _Operation:
-    __slots__ = ("body_check", "body_required", "name", "path_params", "query_params", "rules")
+    __slots__ = (
+        "body_check",
+        "body_required",
+        "name",
+        "path",
+        "path_params",
+        "query_params",
+        "rules",
+    )
 
     def __init__(self, raw: Mapping[str, Any], compiler: SchemaCompiler) -> None:
         self.name: str = raw["operationId"]
+        self.path: str = raw["path"]  # the template, e.g. /api/signingSessions/{signingSessionId}
         params = [_Parameter(p, compiler) for p in raw["parameters"]]
         self.path_params = {p.name: p for p in params if p.location == "path"}
         self.query_params = [p for p in params if p.location == "query"]
@@ -232,3 +241,16 @@ def default_validator() -> RequestValidator:
     """The process-wide validator built from the packaged ``_request_schemas.json``."""
     with SCHEMAS_FILE.open(encoding="utf-8") as handle:
         return RequestValidator(json.load(handle))
+
+
+def route(method: str, path: str) -> tuple[str, str, dict[str, str]] | None:
+    """The operation id, path template and path parameter values of ``method path``.
+
+    ``None`` when the spec does not describe the request. Used by logging and tracing, so
+    that operation names, templates and ids come from the same table as validation.
+    """
+    matched = default_validator().match(method, path)
+    if matched is None:
+        return None
+    op, values = matched
+    return op.name, op.path, values

@@ -38,6 +38,9 @@ import anyio
 import attrs
 import httpx
 
+from . import _telemetry
+from ._control import CONTROL
+from ._limits import STREAM
 from .errors import APIConnectionError, APIStatusError, EasyInkError, status_error_from_response
 
 if TYPE_CHECKING:
@@ -76,7 +79,9 @@ class DownloadResult:
     ``path`` is the destination path (``None`` for a file object); ``resumed`` counts the
     attempts that continued with a ``Range`` request, ``restarted`` those that started again
     from byte zero; ``etag``, ``content_type`` and ``filename`` (from ``Content-Disposition``)
-    describe the final answer.
+    describe the final answer. ``filename`` is chosen by the server: it is reduced to a base
+    name without directories or control characters, but is still untrusted text (it may
+    name an existing file, or be unsuitable on your file system).
     """
 
     path: Path | None
@@ -132,7 +137,7 @@ class _TempFileSink:
         def _open() -> tuple[BinaryIO, Path]:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
             for _ in range(100):
-                temp_path = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
+                temp_path = dest.with_name(f".{_short(dest.name)}.{secrets.token_hex(6)}.part")
                 try:
                     # 0o666 filtered by the umask: the same mode a plain open() would give.
                     fd = os.open(temp_path, flags, 0o666)
@@ -173,6 +178,11 @@ class _TempFileSink:
 
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_discard)
+
+
+def _short(name: str, limit: int = 32) -> str:
+    """At most ``limit`` bytes of ``name`` (whole characters): temporary names stay short."""
+    return name.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def _is_seekable(fileobj: BinaryIO) -> bool:
@@ -218,6 +228,15 @@ def _parse_filename(header: str | None) -> str | None:
     return value or None
 
 
+def _base_name(name: str | None) -> str | None:
+    """The last path segment of a server-chosen name, without control characters."""
+    if name is None:
+        return None
+    base = re.split(r"[/\\]", name)[-1]
+    base = CONTROL.sub("", base).strip()
+    return None if base in ("", ".", "..") else base[:255]
+
+
 def _int_header(value: str | None) -> int | None:
     if value is None or not value.strip().isdigit():
         return None
@@ -240,7 +259,7 @@ def _take_metadata(state: _Progress, response: httpx.Response) -> None:
         _is_strong(etag) and "bytes" in headers.get("accept-ranges", "").lower() and not encoded
     )
     state.content_type = headers.get("content-type")
-    state.filename = _parse_filename(headers.get("content-disposition"))
+    state.filename = _base_name(_parse_filename(headers.get("content-disposition")))
 
 
 def _continues(state: _Progress, response: httpx.Response) -> bool:
@@ -296,7 +315,7 @@ async def _attempt(
         await sink.reset()
         state.received = 0
         state.restarted += 1
-    async with http.stream("GET", path, headers=headers) as response:
+    async with http.stream("GET", path, headers=headers, extensions={STREAM: True}) as response:
         await _raise_for_status(response)
         if resuming and response.status_code == 206:
             if not _continues(state, response):
@@ -373,6 +392,7 @@ async def _transfer(
             await anyio.sleep(min(backoff * 2 ** (attempts - 1), 5.0))
 
 
+@_telemetry.instrumented("download")
 async def download(
     ei: EasyInk,
     path: str,

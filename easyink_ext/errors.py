@@ -8,8 +8,12 @@ Hierarchy::
     ├── OutcomeUnknownError                         marker: the request may have taken effect
     ├── APIConnectionError                          no HTTP answer was received
     │   ├── OutcomeUnknownConnectionError (also OutcomeUnknownError)
-    │   └── APITimeoutError
+    │   └── APITimeoutError                         an attempt took longer than ``timeout``
     │       └── OutcomeUnknownTimeoutError (also OutcomeUnknownError)
+    ├── APIResponseError                            a 2xx answer the SDK cannot use
+    │   ├── APIResponseValidationError              malformed or wrong-shaped (also ValueError)
+    │   ├── ResponseTooLargeError                   body over the client's size cap
+    │   └── InconsistentResponseError               ids that contradict what was sent
     └── APIStatusError                              the server answered with a non-2xx status
         ├── BadRequestError (alias ValidationError)   400
         ├── AuthenticationError                        401
@@ -17,6 +21,7 @@ Hierarchy::
         ├── NotFoundError                              404
         ├── ConflictError                              409
         ├── RateLimitError                             429 (retry_after)
+        ├── UnexpectedRedirectError                    3xx (never followed; location_host)
         └── InternalServerError                        5xx
             └── OutcomeUnknownServerError (also OutcomeUnknownError)
 
@@ -27,19 +32,23 @@ Exception text never contains request headers, tokens or secrets: only the metho
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._redact import redact_text, redact_url
+from ._redact import REDACTED, redact_text, redact_url
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
     "EasyInkError",
+    "InconsistentResponseError",
     "InnerError",
     "InternalServerError",
     "NotFoundError",
@@ -51,11 +60,17 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseTooLargeError",
+    "UnexpectedRedirectError",
     "ValidationError",
     "status_error_from_response",
 ]
 
 _EXCERPT_LIMIT = 200
+# Bounds on what a server's error body can put into an exception (and a terminal).
+MAX_MESSAGE = 1000
+MAX_INNER_MESSAGE = 300
+MAX_INNER_ERRORS = 20
 _RECONCILE_HINT = (
     "the outcome is unknown: the server may or may not have processed this request; "
     "it was not retried automatically - reconcile by reading the state back before retrying"
@@ -116,6 +131,44 @@ class OutcomeUnknownTimeoutError(APITimeoutError, OutcomeUnknownError):
 
     def __init__(self, message: str, *, method: str, url: str) -> None:
         super().__init__(f"{message}; {_RECONCILE_HINT}", method=method, url=url)
+
+
+class APIResponseError(EasyInkError):
+    """A successful (2xx) answer that the SDK cannot use.
+
+    ``operation`` names the call (an operationId or a description), ``status_code`` the
+    answer's status when known and ``snippet`` a short, single-line, redacted excerpt of it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        status_code: int | None = None,
+        snippet: str = "",
+    ) -> None:
+        self.operation = operation
+        self.status_code = status_code
+        self.snippet = snippet
+        text = f"{operation}: {message}"
+        if status_code is not None:
+            text += f" (HTTP {status_code})"
+        if snippet:
+            text += f" - body: {snippet}"
+        super().__init__(text)
+
+
+class APIResponseValidationError(APIResponseError, ValueError):
+    """A 2xx answer is not valid JSON, nests too deeply, or lacks the documented shape."""
+
+
+class ResponseTooLargeError(APIResponseError):
+    """A body exceeded the client's cap (``max_response_bytes``); reading stopped at the cap."""
+
+
+class InconsistentResponseError(APIResponseError):
+    """Ids returned by the server contradict each other or what was sent (e.g. one id twice)."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +261,15 @@ class RateLimitError(APIStatusError):
         super().__init__(**kwargs)
 
 
+class UnexpectedRedirectError(APIStatusError):
+    """3xx: the API never redirects, so the answer is not followed. ``location_host`` is the
+    host of its ``Location`` header (the path and query are never shown), or ``None``."""
+
+    def __init__(self, *, location_host: str | None = None, **kwargs: Any) -> None:
+        self.location_host = location_host
+        super().__init__(**kwargs)
+
+
 class InternalServerError(APIStatusError):
     """5xx: the server failed."""
 
@@ -231,11 +293,27 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
-def _parse_api_error(body: bytes) -> tuple[str, str, list[InnerError]] | None:
-    """Return (code, message, inner errors) when ``body`` is an ApiErrorResponse."""
+def _clean(text: str, limit: int, secrets: Sequence[str]) -> str:
+    """One line of at most ``limit`` characters, with secrets and known tokens redacted."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    text = " ".join(text[: limit * 4].split())
+    text = redact_text(text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _parse_api_error(
+    body: bytes, secrets: Sequence[str] = ()
+) -> tuple[str, str, list[InnerError]] | None:
+    """Return (code, message, inner errors) when ``body`` is an ApiErrorResponse.
+
+    Messages are redacted (including the exact ``secrets``, e.g. the token that was sent)
+    and truncated; at most ``MAX_INNER_ERRORS`` inner errors are kept.
+    """
     try:
         doc = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(doc, dict):
         return None
@@ -248,19 +326,21 @@ def _parse_api_error(body: bytes) -> tuple[str, str, list[InnerError]] | None:
     inner: list[InnerError] = []
     raw_inner = err.get("innerErrors")
     if isinstance(raw_inner, list):
-        for item in raw_inner:
+        for item in raw_inner[:MAX_INNER_ERRORS]:
             if isinstance(item, dict):
-                inner.append(InnerError(str(item.get("code", "")), str(item.get("message", ""))))
-    return code, redact_text(message), inner
+                inner.append(
+                    InnerError(
+                        _clean(str(item.get("code", "")), 100, secrets),
+                        _clean(str(item.get("message", "")), MAX_INNER_MESSAGE, secrets),
+                    )
+                )
+    return _clean(code, 100, secrets), _clean(message, MAX_MESSAGE, secrets), inner
 
 
-def _excerpt(body: bytes) -> str:
+def _excerpt(body: bytes, secrets: Sequence[str] = ()) -> str:
     """A short, single-line, redacted excerpt of a non-ApiError body."""
     text = body[: _EXCERPT_LIMIT * 4].decode("utf-8", errors="replace")
-    text = " ".join(text.split())
-    if len(text) > _EXCERPT_LIMIT:
-        text = text[:_EXCERPT_LIMIT] + "..."
-    return redact_text(text)
+    return _clean(text, _EXCERPT_LIMIT, secrets)
 
 
 def status_error_from_response(
@@ -273,19 +353,25 @@ def status_error_from_response(
     retry_after: float | None = None,
     outcome_unknown: bool = False,
     note: str | None = None,
+    secrets: Sequence[str] = (),
+    location_host: str | None = None,
 ) -> APIStatusError:
     """Build the typed exception for a non-2xx answer.
 
     ``outcome_unknown`` selects :class:`OutcomeUnknownServerError` for a 5xx answer to a
-    request that must not be replayed.
+    request that must not be replayed. ``secrets`` (e.g. the bearer token that was sent) are
+    redacted wherever the server echoed them: message, inner errors and URL.
     """
-    parsed = _parse_api_error(body)
+    for secret in secrets:
+        if secret:
+            url = url.replace(secret, REDACTED)
+    parsed = _parse_api_error(body, secrets)
     if parsed is not None:
         code: str | None
         code, message, inner = parsed
     else:
         code, inner = None, []
-        excerpt = _excerpt(body)
+        excerpt = _excerpt(body, secrets)
         message = f"HTTP {status_code} {reason}".rstrip()
         if excerpt:
             message += f" - body: {excerpt}"
@@ -300,6 +386,10 @@ def status_error_from_response(
     }
     if status_code == 429:
         return RateLimitError(retry_after=retry_after, **kwargs)
+    if 300 <= status_code < 400:
+        if location_host:
+            kwargs["message"] = f"{message} - redirect to host {location_host} not followed"
+        return UnexpectedRedirectError(location_host=location_host, **kwargs)
     if status_code >= 500:
         if outcome_unknown:
             return OutcomeUnknownServerError(**kwargs)

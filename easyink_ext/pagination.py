@@ -5,25 +5,32 @@ fetches the next page only when the previous one is used up; :func:`search_pages
 pages. Both call the generated ``search_sessions`` function, so they get the client's retries,
 auth and typed errors. Paging is by page index: sessions created or deleted while iterating
 may shift items between pages; an item already yielded is never yielded twice.
+
+A server's ``pagesCount`` is not trusted: paging stops at the first page that brings no
+session not seen on an earlier page, and after ``max_pages`` pages (default
+:data:`DEFAULT_MAX_PAGES`; ``None`` for no cap).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from enum import Enum
 from uuid import UUID
+
+import attrs
 
 from easyink_client import AuthenticatedClient, Client
 from easyink_client.api.signing_sessions import search_sessions
-from easyink_client.models.property_sorting import PropertySorting
 from easyink_client.models.search_status import SearchStatus
 from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
-from easyink_client.models.sortable_property import SortableProperty
 from easyink_client.types import UNSET, Unset
 
+from ._answers import parsed_answer
 from .errors import EasyInkError
 
 __all__ = [
+    "DEFAULT_MAX_PAGES",
     "MAX_PAGE_SIZE",
     "PropertySorting",
     "SortableProperty",
@@ -34,6 +41,28 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 100
+
+
+class SortableProperty(str, Enum):
+    """A property search results can be sorted by."""
+
+    CREATED = "created"
+    SUBJECT = "subject"
+    STATUS = "status"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@attrs.frozen
+class PropertySorting:
+    """One sorting rule of a search, sent as ``name`` or ``name:desc`` in ``sorting.properties``."""
+
+    property_name: SortableProperty = attrs.field(converter=SortableProperty)
+    is_descending: bool = False
+
+
+DEFAULT_MAX_PAGES = 1000
 
 SortRule = PropertySorting | str
 
@@ -62,25 +91,37 @@ async def search_pages(
     sorting: Iterable[SortRule] | None = None,
     page_size: int = 20,
     start_page: int = 0,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
 ) -> AsyncIterator[SigningSessionSearchResult]:
-    """Yield result pages from ``start_page`` until the last one."""
+    """Yield result pages from ``start_page`` until the last one (see the module docstring)."""
+    if max_pages is not None and max_pages < 1:
+        raise ValueError("max_pages must be >= 1 or None")
     status_list: list[SearchStatus] | Unset = (
         UNSET if statuses is None else [SearchStatus(s) for s in statuses]
     )
     sort_list: list[str] | Unset = UNSET if sorting is None else sorting_to_query(sorting)
     page_index = start_page
+    seen: set[UUID] = set()
+    fetched = 0
     while True:
-        page = await search_sessions.asyncio(
-            client=client,
-            page_index=page_index,
-            page_size=page_size,
-            statuses=status_list,
-            sorting_properties=sort_list,
-        )
-        if not isinstance(page, SigningSessionSearchResult):
-            raise EasyInkError(f"searchSessions returned no result page (page {page_index})")
+        with parsed_answer("searchSessions"):
+            page = await search_sessions.asyncio(
+                client=client,
+                page_index=page_index,
+                page_size=page_size,
+                statuses=status_list,
+                sorting_properties=sort_list,
+            )
+            if not isinstance(page, SigningSessionSearchResult):
+                raise EasyInkError(f"searchSessions returned no result page (page {page_index})")
+            ids = {item.id for item in page.items or []}
+        fetched += 1
+        new = ids - seen
+        seen |= ids
         yield page
-        if not page.items or page_index + 1 >= page.pages_count:
+        if not new or page_index + 1 >= page.pages_count:
+            return
+        if max_pages is not None and fetched >= max_pages:
             return
         page_index += 1
 
@@ -91,10 +132,14 @@ async def iter_sessions(
     statuses: Iterable[SearchStatus | str] | None = None,
     sorting: Iterable[SortRule] | None = None,
     page_size: int = 20,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
 ) -> AsyncIterator[SigningSessionItem]:
     """Yield every matching session, fetching pages lazily."""
     seen: set[UUID] = set()
-    async for page in search_pages(client, statuses=statuses, sorting=sorting, page_size=page_size):
+    pages = search_pages(
+        client, statuses=statuses, sorting=sorting, page_size=page_size, max_pages=max_pages
+    )
+    async for page in pages:
         for item in page.items or []:
             if item.id not in seen:
                 seen.add(item.id)

@@ -31,6 +31,8 @@ from easyink_client.models.signed_document_status import SignedDocumentStatus
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
+from . import _telemetry
+from ._answers import parsed_answer
 from .errors import EasyInkError
 
 if TYPE_CHECKING:
@@ -176,7 +178,8 @@ def _as_uuid(value: UUID | str) -> UUID:
 
 
 async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
-    response = await get_draft.asyncio_detailed(draft_id, client=ei.client)
+    with parsed_answer("getDraft"):
+        response = await get_draft.asyncio_detailed(draft_id, client=ei.client)
     parsed = response.parsed
     if not isinstance(parsed, SigningConfiguration):
         raise EasyInkError(f"unexpected answer to getDraft: HTTP {int(response.status_code)}")
@@ -184,7 +187,8 @@ async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
 
 
 async def _get_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    response = await get_session.asyncio_detailed(session_id, client=ei.client)
+    with parsed_answer("getSession"):
+        response = await get_session.asyncio_detailed(session_id, client=ei.client)
     parsed = response.parsed
     if not isinstance(parsed, SigningView):
         raise EasyInkError(f"unexpected answer to getSession: HTTP {int(response.status_code)}")
@@ -235,6 +239,7 @@ def signed_documents_ready(view: SigningView) -> bool:
     )
 
 
+@_telemetry.instrumented("wait")
 async def wait_for_documents_processed(
     ei: EasyInk,
     draft_id: UUID | str,
@@ -258,6 +263,7 @@ async def wait_for_documents_processed(
     )
 
 
+@_telemetry.instrumented("wait")
 async def wait_for_session(
     ei: EasyInk,
     session_id: UUID | str,

@@ -98,11 +98,14 @@ from easyink_client.models.upload_draft_document_body import UploadDraftDocument
 from easyink_client.models.void_session_request import VoidSessionRequest
 from easyink_client.types import File
 
-from . import pagination
+from . import _telemetry, pagination
+from ._answers import parsed_answer
+from ._control import has_control
 from ._schema import EMAIL
 from .errors import (
     APIConnectionError,
     EasyInkError,
+    InconsistentResponseError,
     InternalServerError,
     NotFoundError,
     OutcomeUnknownError,
@@ -119,6 +122,7 @@ __all__ = [
     "DocumentInput",
     "DraftClaims",
     "FieldSpec",
+    "OnStep",
     "SentSession",
     "Signer",
     "WorkflowError",
@@ -398,6 +402,8 @@ def _check_signer(index: int, signer: Signer) -> None:
     where = f"signer {index + 1} ({signer.name!r})"
     if not signer.name or not signer.name.strip():
         raise ValueError(f"signer {index + 1} has an empty name")
+    if any(has_control(v) for v in (signer.name, signer.email or "", signer.phone or "")):
+        raise ValueError(f"{where}: control characters (NUL, ESC, ...) are not allowed")
     first, last = signer.first_and_last_name
     if len(first) > 100 or (last is not None and len(last) > 100):
         raise ValueError(f"{where}: first and last name must be at most 100 characters each")
@@ -496,6 +502,8 @@ def _check_fields(
             raise ValueError(f"field {number} is not a FieldSpec: {spec!r}")
         if spec.page < 1:
             raise ValueError(f"field {number}: page must be >= 1 (pages are 1-based)")
+        if not all(math.isfinite(v) for v in (spec.x, spec.y, spec.width, spec.height)):
+            raise ValueError(f"field {number}: x, y, width and height must be finite numbers")
         if spec.x < 0 or spec.y < 0:
             raise ValueError(f"field {number}: x and y must be >= 0 (points from bottom-left)")
         if spec.width < 0.1 or spec.height < 0.1:
@@ -596,6 +604,25 @@ def _expect(value: object, kind: type[_T], operation: str) -> _T:
     return value
 
 
+def _require_distinct(ids: Sequence[UUID], what: str, operation: str) -> None:
+    """Refuse a server that handed out the same id for two different things."""
+    if len(set(ids)) != len(ids):
+        raise InconsistentResponseError(
+            f"the server returned the same {what} id twice: {[str(i) for i in ids]}",
+            operation=operation,
+        )
+
+
+def _require_processed(config: SigningConfiguration, document_ids: Sequence[UUID]) -> None:
+    """Refuse a processed-documents answer that lacks one of the uploaded documents."""
+    present = {d.id for d in config.documents or []}
+    missing = [str(d) for d in document_ids if d not in present]
+    if missing:
+        raise InconsistentResponseError(
+            f"the processed draft lacks the uploaded document(s) {missing}", operation="getDraft"
+        )
+
+
 def _is_transient(exc: BaseException) -> bool:
     """Failures the workflow may retry once the state proves the step had no effect."""
     return isinstance(exc, (RateLimitError, APIConnectionError)) and not isinstance(
@@ -608,13 +635,16 @@ async def _pause(attempt: int) -> None:
 
 
 _Reconcile = Callable[[], Awaitable[_T | None]]
+OnStep = Callable[[str, "UUID | None"], Awaitable[None]]
+"""Called with ``(step, draft_id)`` as each step begins (see :func:`send_for_signature`)."""
 
 
 class _Run:
     """State of one workflow run (ids learnt so far, timings)."""
 
-    def __init__(self, ei: EasyInk, recheck_delay: float) -> None:
+    def __init__(self, ei: EasyInk, recheck_delay: float, on_step: OnStep | None = None) -> None:
         self.ei = ei
+        self.on_step = on_step
         self.client = ei.client
         self.recheck_delay = recheck_delay
         self.draft_id: UUID | None = None
@@ -634,7 +664,8 @@ class _Run:
         """
         for attempt in range(_STEP_ATTEMPTS):
             try:
-                return await call()
+                with parsed_answer("send_for_signature"):
+                    return await call()
             except (RateLimitError, APIConnectionError, InternalServerError):
                 if attempt + 1 >= _STEP_ATTEMPTS:
                     raise
@@ -664,7 +695,8 @@ class _Run:
         for attempt in range(_STEP_ATTEMPTS):
             last = attempt + 1 >= _STEP_ATTEMPTS
             try:
-                return await send()
+                with parsed_answer("send_for_signature"):
+                    return await send()
             except OutcomeUnknownError:
                 found = await reconcile()
                 if found is None and self.recheck_delay > 0:
@@ -708,15 +740,21 @@ async def _search_unclaimed_drafts(
     return found
 
 
-async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
-    async def call() -> SigningConfiguration | None:
-        try:
-            result = await get_draft.asyncio(draft_id, client=run.client)
-        except NotFoundError:
-            return None
-        return _expect(result, SigningConfiguration, "getDraft")
+async def _or_none(call: Callable[[], Awaitable[object]], kind: type[_T], name: str) -> _T | None:
+    """The answer of a read, or ``None`` when the object does not exist (404)."""
+    try:
+        result = await call()
+    except NotFoundError:
+        return None
+    return _expect(result, kind, name)
 
-    config = await run.read(call)
+
+async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
+    config = await run.read(
+        lambda: _or_none(
+            lambda: get_draft.asyncio(draft_id, client=run.client), SigningConfiguration, "getDraft"
+        )
+    )
     return (
         config is not None
         and not config.is_locked
@@ -879,6 +917,7 @@ async def _start(run: _Run) -> None:
     await run.post(send, reconcile)
 
 
+@_telemetry.instrumented("cleanup")
 async def _cleanup(run: _Run, step: str) -> str:
     """Delete (or, once converted, void) the draft; return what happened."""
     for attempt in range(_CLEANUP_ATTEMPTS):
@@ -916,13 +955,17 @@ def _void_body(reason: str) -> VoidSessionRequest:
 
 @asynccontextmanager
 async def _timed(run: _Run, step: str) -> AsyncIterator[None]:
+    if run.on_step is not None:
+        await run.on_step(step, run.draft_id)
     started = time.perf_counter()
     try:
-        yield
+        with _telemetry.step(step, lambda: run.draft_id):
+            yield
     finally:
         run.timings[step] = run.timings.get(step, 0.0) + time.perf_counter() - started
 
 
+@_telemetry.instrumented("workflow")
 async def send_for_signature(
     ei: EasyInk,
     *,
@@ -935,6 +978,7 @@ async def send_for_signature(
     keep_draft_on_failure: bool = False,
     processing_timeout: float = 120.0,
     recheck_delay: float = 0.25,
+    on_step: OnStep | None = None,
 ) -> SentSession:
     """Create, configure, convert and start a signing session; return every id.
 
@@ -943,7 +987,10 @@ async def send_for_signature(
     last page of each document); ``sequential``: one-by-one signing in ``signers`` order;
     ``reminder``: ``"Never"``, ``"Daily"`` or ``"Weekly"``; ``processing_timeout``: seconds to
     wait for uploaded documents to be processed; ``recheck_delay``: seconds before re-reading
-    the state once when an ambiguous failure left no trace.
+    the state once when an ambiguous failure left no trace; ``on_step(step, draft_id)`` is
+    awaited as each step begins, before its first request (``draft_id`` is ``None`` until the
+    draft exists): a batch ledger records progress with it, and an exception it raises fails
+    the workflow at that step like any other.
 
     Raises :class:`ValueError` for bad inputs (before any request) and :class:`WorkflowError`
     when a step fails (see the module docstring).
@@ -952,6 +999,8 @@ async def send_for_signature(
         raise ValueError("subject must be a non-empty string")
     if len(subject) > 500:
         raise ValueError("subject must be at most 500 characters")
+    if has_control(subject):
+        raise ValueError("subject must not hold control characters (NUL, ESC, ...)")
     if reminder is not None and reminder not in ("Never", "Daily", "Weekly"):
         raise ValueError("reminder must be Never, Daily or Weekly")
     if processing_timeout <= 0:
@@ -964,7 +1013,7 @@ async def send_for_signature(
         docs = _check_documents(documents)
     planned = None if fields is None else _check_fields(fields, checked_signers, len(docs))
 
-    run = _Run(ei, recheck_delay)
+    run = _Run(ei, recheck_delay, on_step)
     step = STEPS[0]
     try:
         async with _timed(run, step):
@@ -983,6 +1032,7 @@ async def send_for_signature(
         async with _timed(run, step):
             for doc in docs:
                 document_ids.append(await _upload(run, doc, set(document_ids)))
+            _require_distinct(document_ids, "document", "uploadDraftDocument")
         step = "wait for processing"
         async with _timed(run, step):
             from .waiters import wait_for_documents_processed
@@ -990,11 +1040,13 @@ async def send_for_signature(
             config = await run.read(
                 lambda: wait_for_documents_processed(ei, run.draft, timeout=processing_timeout)
             )
+            _require_processed(config, document_ids)
         step = "add participants"
         participant_ids: list[UUID] = []
         async with _timed(run, step):
             for signer in checked_signers:
                 participant_ids.append(await _add_participant(run, signer, set(participant_ids)))
+            _require_distinct(participant_ids, "participant", "addDraftParticipant")
         step = "place fields"
         field_ids: list[UUID] = []
         async with _timed(run, step):
@@ -1010,6 +1062,7 @@ async def send_for_signature(
                         set(field_ids),
                     )
                 )
+            _require_distinct(field_ids, "signature field", "addDraftSignatureField")
         if sequential and len(participant_ids) > 1:
             step = "set signing order"
             async with _timed(run, step):

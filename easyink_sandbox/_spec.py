@@ -43,6 +43,10 @@ _OVERRIDES = {
     ("positionY", "minimum"): "Position on Y-axis cannot be less than 0",
     ("reason", "minLength"): VOID_REASON_REQUIRED,
     ("voidReason", "minLength"): VOID_REASON_REQUIRED,
+    ("reason", "required"): VOID_REASON_REQUIRED,
+    ("voidReason", "required"): VOID_REASON_REQUIRED,
+    ("reason", "type"): VOID_REASON_REQUIRED,
+    ("voidReason", "type"): VOID_REASON_REQUIRED,
 }
 # Keywords whose values are data, not schemas: never searched for $ref.
 _LITERAL_KEYWORDS = frozenset({"enum", "const", "default", "example", "examples", "required"})
@@ -319,9 +323,9 @@ def _problems(validator: Validator, value: Any, prefix: str) -> list[_Problem]:
             if error.validator == "required" and isinstance(error.instance, dict):
                 for prop in error.validator_value:
                     if prop not in error.instance:
-                        found.append(
-                            _Problem(_name(prefix, [*error.absolute_path, prop]), "required", None)
-                        )
+                        field = _name(prefix, [*error.absolute_path, prop])
+                        override = _OVERRIDES.get((str(prop), "required"))
+                        found.append(_Problem(field, "required", None, override))
                 continue
             if error.validator == "additionalProperties":
                 found.append(
@@ -418,13 +422,14 @@ class CompiledSpec:
         if not ref.startswith("#/") or ref in stack:
             out["$ref"] = f"{_BASE_URI}{ref}" if ref.startswith("#") else ref
             return out
-        target = self._inline(self._resolve({"$ref": ref}), (*stack, ref))
+        target = self._inline(self.resolve({"$ref": ref}), (*stack, ref))
         if not out:
             return target
         out["allOf"] = [*out.get("allOf", []), target]
         return out
 
-    def _resolve(self, node: Any) -> Any:
+    def resolve(self, node: Any) -> Any:
+        """``node`` with its local ``$ref`` chain followed (any other node is returned as is)."""
         seen = 0
         while isinstance(node, dict) and "$ref" in node and seen < 20:
             ref = node["$ref"]
@@ -437,12 +442,12 @@ class CompiledSpec:
         return node
 
     def _kind(self, schema: Any) -> tuple[str, bool]:
-        schema = self._resolve(schema)
+        schema = self.resolve(schema)
         types = schema.get("type", "string") if isinstance(schema, dict) else "string"
         if isinstance(types, list):
             types = next((t for t in types if t != "null"), "string")
         if types == "array":
-            inner = self._resolve(schema.get("items", {}))
+            inner = self.resolve(schema.get("items", {}))
             inner_type = inner.get("type", "string") if isinstance(inner, dict) else "string"
             if isinstance(inner_type, list):
                 inner_type = next((t for t in inner_type if t != "null"), "string")
@@ -459,7 +464,7 @@ class CompiledSpec:
         ):
             base = ("paths", path) if source == "item" else ("paths", path, method)
             for index, entry in enumerate(entries):
-                resolved = self._resolve(entry)
+                resolved = self.resolve(entry)
                 kind, is_array = self._kind(resolved.get("schema", {}))
                 pointer = (*base, "parameters", str(index), "schema")
                 if "$ref" in entry:
@@ -476,7 +481,7 @@ class CompiledSpec:
                 params[(param.name, param.location)] = (param,)
         body_media: dict[str, Validator | None] = {}
         body_properties: dict[str, tuple[bool, bool]] = {}
-        body = self._resolve(raw.get("requestBody", {}))
+        body = self.resolve(raw.get("requestBody", {}))
         for raw_media, content in body.get("content", {}).items():
             media = raw_media.lower()
             if "schema" not in content:
@@ -487,10 +492,10 @@ class CompiledSpec:
                 ref = raw["requestBody"]["$ref"][2:].split("/")
                 body_ref = (*ref, "content", media, "schema")
             if media == "multipart/form-data":
-                schema = self._resolve(content["schema"])
+                schema = self.resolve(content["schema"])
                 required = set(schema.get("required", []))
                 for name, raw_prop in schema.get("properties", {}).items():
-                    prop = self._resolve(raw_prop)
+                    prop = self.resolve(raw_prop)
                     binary = prop.get("format") == "binary" or "contentMediaType" in prop
                     body_properties[name] = (name in required, binary)
                 body_media[media] = None
@@ -498,7 +503,7 @@ class CompiledSpec:
                 body_media[media] = self._validator(*body_ref)
         responses: dict[str, _Response] = {}
         for status, response in raw.get("responses", {}).items():
-            resolved = self._resolve(response)
+            resolved = self.resolve(response)
             pointer = ("paths", path, method, "responses", str(status))
             if "$ref" in response:
                 pointer = tuple(response["$ref"][2:].split("/"))
@@ -512,7 +517,7 @@ class CompiledSpec:
             required_headers = tuple(
                 name
                 for name, header in resolved.get("headers", {}).items()
-                if self._resolve(header).get("required")
+                if self.resolve(header).get("required")
             )
             responses[str(status)] = _Response(media_types, validator, required_headers)
         success = min((int(s) for s in responses if s.isdigit() and s.startswith("2")), default=200)

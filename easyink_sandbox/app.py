@@ -18,6 +18,7 @@ from ._call import Call, Handler
 from ._config import FaultConfig, SandboxConfig
 from ._errors import ApiError, error_response
 from ._faults import ConnectionDropped, FaultLayer, Receive, RequestRecord, Scope, Send
+from ._generic import generic_handlers
 from ._spec import CompiledSpec, Operation, load_spec
 from ._store import SessionStore
 
@@ -37,6 +38,8 @@ class Sandbox:
         self.auth = AuthService(config, self.clock)
         self.request_log: list[RequestRecord] = []
         self.response_violations: list[str] = []
+        # Operations of the document served by the generic handler (no hand-written rules).
+        self.generic_operations: tuple[str, ...] = ()
         self.rng = random.Random(config.faults.seed)
 
     # -- clock ------------------------------------------------------------------------------
@@ -163,7 +166,7 @@ def _guard(
 
 
 def _api_endpoint(
-    sandbox: Sandbox, operations: dict[str, Operation]
+    sandbox: Sandbox, operations: dict[str, Operation], handlers: dict[str, Handler]
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         method = request.method.lower()
@@ -182,7 +185,7 @@ def _api_endpoint(
             call = Call(
                 store=sandbox.store, user=user, request=request, operation=operation, parsed=parsed
             )
-            response = HANDLERS[operation.operation_id](call)
+            response = handlers[operation.operation_id](call)
         except ApiError as exc:
             response = exc.to_response()
         except ConnectionDropped:
@@ -215,19 +218,28 @@ def _route_key(path: str) -> tuple[tuple[int, str], ...]:
     return tuple((1 if part.startswith("{") else 0, part) for part in path.split("/"))
 
 
+def _handlers(sandbox: Sandbox) -> dict[str, Handler]:
+    """The hand-written handler of each operation, or the generic one (logged once)."""
+    generic = generic_handlers(sandbox.spec, HANDLERS)
+    sandbox.generic_operations = tuple(generic)
+    if generic:
+        logger.warning("operations served generically (no sandbox handler): %s", ", ".join(generic))
+    unused = sorted(set(HANDLERS) - set(sandbox.spec.operations))
+    if unused:
+        logger.warning("sandbox handlers without an operation in the document: %s", unused)
+    return {**HANDLERS, **generic}
+
+
 def _routes(sandbox: Sandbox) -> list[BaseRoute]:
+    handlers = _handlers(sandbox)
     by_path: dict[str, dict[str, Operation]] = {}
     for operation in sandbox.spec.operations.values():
-        if operation.operation_id not in HANDLERS:
-            raise RuntimeError(f"no sandbox handler for operation {operation.operation_id}")
         by_path.setdefault(operation.path, {})[operation.method] = operation
-    missing = set(HANDLERS) - set(sandbox.spec.operations)
-    if missing:
-        raise RuntimeError(f"operations missing from the OpenAPI document: {sorted(missing)}")
     routes: list[BaseRoute] = []
     for path in sorted(by_path, key=_route_key):
-        methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-        routes.append(Route(path, _api_endpoint(sandbox, by_path[path]), methods=methods))
+        methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
+        endpoint = _api_endpoint(sandbox, by_path[path], handlers)
+        routes.append(Route(path, endpoint, methods=methods))
     routes.append(
         Route("/connect/authorize", _guard(sandbox, sandbox.auth.authorize), methods=["GET"])
     )
@@ -240,8 +252,13 @@ def _routes(sandbox: Sandbox) -> list[BaseRoute]:
 async def _not_found(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 404)
     if status == 405:
+        # RFC 9110: a 405 answer lists the methods the resource supports.
+        headers = getattr(exc, "headers", None)
         return error_response(
-            405, "MethodNotAllowed", f"Method {request.method} is not allowed here"
+            405,
+            "MethodNotAllowed",
+            f"Method {request.method} is not allowed here",
+            headers=dict(headers) if headers else None,
         )
     return error_response(404, "NotFound", f"No route matches {request.method} {request.url.path}")
 

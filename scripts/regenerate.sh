@@ -2,11 +2,18 @@
 # Regenerates the `easyink_client/` package from openapi/easyink.yaml.
 #
 # Usage:
-#   scripts/regenerate.sh           regenerate easyink_client/ in place
-#   scripts/regenerate.sh --check   generate into a temporary folder and compare it with the
-#                                   committed easyink_client/; prints the diff and exits 1 when
-#                                   they differ, exits 0 when they are identical
+#   scripts/regenerate.sh                regenerate easyink_client/ in place
+#   scripts/regenerate.sh --check [REF]  generate into a temporary folder and compare it with the
+#                                        committed easyink_client/ (prints the diff, exits 1 when
+#                                        they differ); then, in a git repository, exits 1 when the
+#                                        changes since REF (default HEAD) break Python callers and
+#                                        pyproject.toml's version and CHANGELOG.md do not say so
+#   scripts/regenerate.sh --report [REF] print a Markdown report of the API changes since git REF
+#                                        (default HEAD); exits 0 when nothing is breaking, 3 when
+#                                        something is, 2 for usage errors
 #
+# The report and the release rule are Python (scripts/spec_report/, needs PyYAML and griffe: the
+# `dev` extra); they run with REPORT_PYTHON, default the `python3` first on PATH.
 # The generator and the formatter it runs are pinned below and installed into a cached virtual
 # environment `.cache/regen-venv-<hash>` (the hash covers the pins and the Python minor version),
 # so whatever else is installed on the machine never affects the output. openapi-python-client
@@ -56,23 +63,41 @@ TEMPLATES='scripts/templates'
 EXTRACT='easyink_ext/_spec_extract.py'
 
 usage() {
-    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode='write'
+max_args=1
 case "${1:-}" in
     '') ;;
-    --check) mode='check' ;;
+    --check) mode='check'; max_args=2 ;;
+    --report) mode='report'; max_args=2 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
 esac
-if [[ $# -gt 1 ]]; then
+if [[ $# -gt $max_args || "${2:-}" == -* ]]; then
     usage >&2
     exit 2
 fi
+ref="${2:-HEAD}"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$repo_root"
+
+# Resolved now, before PATH gains the pinned generator environment (which has no griffe).
+report_python="$(command -v "${REPORT_PYTHON:-python3}" || true)"
+run_report() {
+    if [[ -z "$report_python" ]]; then
+        echo "regenerate: ${REPORT_PYTHON:-python3} not found (set REPORT_PYTHON)" >&2
+        exit 2
+    fi
+    PYTHONPATH="$repo_root/scripts" "$report_python" -m spec_report --repo "$repo_root" "$@"
+}
+if [[ "$mode" == 'report' ]]; then
+    status=0
+    run_report report "$ref" || status=$?
+    exit "$status"
+fi
 
 for input in "$SPEC" "$CONFIG" "$TEMPLATES"; do
     if [[ ! -e "$input" ]]; then
@@ -203,15 +228,22 @@ if [[ "$mode" == 'check' ]]; then
     if [[ $status -le 1 ]] && ! "$venv/bin/python" "$EXTRACT" --check; then
         status=1
     fi
-    if [[ $status -eq 0 ]]; then
-        echo "regenerate: $PACKAGE/ is up to date" >&2
-        exit 0
-    fi
     if [[ $status -eq 1 ]]; then
         echo "regenerate: $PACKAGE/ differs from the generated code; run scripts/regenerate.sh" >&2
         exit 1
     fi
-    exit 2
+    if [[ $status -ne 0 ]]; then
+        exit 2
+    fi
+    echo "regenerate: $PACKAGE/ is up to date" >&2
+    # Breaking changes since $ref need a version bump and a CHANGELOG entry (outside git: no REF).
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        run_report check-release "$ref" || exit $?
+        echo "regenerate: changes since $ref follow the release rule" >&2
+    else
+        echo "regenerate: not a git repository; release rule not checked" >&2
+    fi
+    exit 0
 fi
 
 # Swap the new package in with two renames on the same file system.

@@ -1,9 +1,14 @@
 """Suite-wide fixtures: the loopback-only network guard, and the ``backend`` parametrisation.
 
-Guard: tests talk to 127.0.0.1 / ::1 only, never to another address. It patches the socket
-module, which both backends go through: httpcore's sockets, and aiohttp's (the asyncio event
-loop resolves with ``socket.getaddrinfo`` and connects with ``socket.connect``; aiodns, which
-would resolve without it, is not installed). tests/test_network_guard.py proves both.
+Guard: tests talk to 127.0.0.1 / ::1 only, never to another address.
+Python sockets are checked at ``connect``; unix sockets are local by nature and allowed. That
+covers both HTTP backends: httpcore's sockets, and aiohttp's (the asyncio event loop resolves
+with ``socket.getaddrinfo`` and connects with ``socket.connect``; aiodns, which would resolve
+without it, is not installed); tests/test_network_guard.py proves both.
+psycopg connects through libpq (C code, no Python socket), so its ``connect`` is checked
+too: every ``host``/``hostaddr`` (parameter or ``PGHOST``/``PGHOSTADDR``) must be loopback
+or a unix-socket directory. The ``postgres`` fixture: a throwaway PostgreSQL server
+(``tests/_postgres.py``), skipped when the machine has none, except under ``CI=true``.
 
 ``backend``: tests that take it run once per ``EasyInk(backend=...)``; the aiohttp run is
 skipped when aiohttp is not installed, except with ``EASYINK_REQUIRE_BACKENDS=1`` (set by
@@ -15,10 +20,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+
+from ._postgres import PostgresUnavailable, TempPostgres
 
 BACKENDS = ("httpx", "aiohttp")
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
@@ -68,7 +76,8 @@ def _loopback_only() -> Iterator[None]:
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = getaddrinfo
     try:
-        yield
+        with _libpq_loopback_only():
+            yield
     finally:
         socket.socket.connect = original_connect  # type: ignore[method-assign]
         socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
@@ -82,3 +91,159 @@ def backend(request: pytest.FixtureRequest) -> str:
     if name == "aiohttp" and os.environ.get("EASYINK_REQUIRE_BACKENDS") != "1":
         pytest.importorskip("aiohttp")  # CI sets the variable: a missing aiohttp fails there
     return name
+
+
+class Recorded:
+    """An OpenTelemetry SDK tracer and meter provider recording in memory (nothing exported)."""
+
+    def __init__(self) -> None:
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        self.exporter = InMemorySpanExporter()
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
+        self.reader = InMemoryMetricReader()
+        self.meter_provider = MeterProvider(metric_readers=[self.reader])
+
+    def spans(self, name: str | None = None) -> list[Any]:
+        """Finished spans (named ``name``), in the order they ended."""
+        spans = list(self.exporter.get_finished_spans())
+        return spans if name is None else [s for s in spans if s.name == name]
+
+    def span(self, name: str) -> Any:
+        """The one finished span named ``name``."""
+        found = self.spans(name)
+        assert len(found) == 1, [s.name for s in self.spans()]
+        return found[0]
+
+    def points(self, metric: str) -> list[Any]:
+        """Data points of ``metric`` (counter sums or histograms) collected now."""
+        data = self.reader.get_metrics_data()
+        found: list[Any] = []
+        for resource in data.resource_metrics if data is not None else []:
+            for scope in resource.scope_metrics:
+                for item in scope.metrics:
+                    if item.name == metric:
+                        found.extend(item.data.data_points)
+        return found
+
+    def text(self) -> str:
+        """Every span name, attribute, event, link and status, and every metric attribute."""
+        parts: list[str] = []
+        for span in self.spans():
+            parts += [span.name, repr(dict(span.attributes or {})), repr(span.status.description)]
+            for event in span.events:
+                parts += [event.name, repr(dict(event.attributes or {}))]
+            for link in span.links:
+                parts.append(repr(dict(link.attributes or {})))
+        data = self.reader.get_metrics_data()
+        for resource in data.resource_metrics if data is not None else []:
+            for scope in resource.scope_metrics:
+                for item in scope.metrics:
+                    parts.append(item.name)
+                    parts += [repr(dict(p.attributes or {})) for p in item.data.data_points]
+        return "\n".join(parts)
+
+
+@pytest.fixture
+def recorded() -> Iterator[Recorded]:
+    """SDK providers to pass as ``EasyInk(tracer_provider=..., meter_provider=...)``."""
+    telemetry = Recorded()
+    yield telemetry
+    telemetry.tracer_provider.shutdown()
+    telemetry.meter_provider.shutdown()
+
+
+@pytest.fixture
+def global_recorded(recorded: Recorded, monkeypatch: pytest.MonkeyPatch) -> Recorded:
+    """``recorded`` installed as the global providers for one test (restored afterwards)."""
+    from opentelemetry import trace
+    from opentelemetry.metrics import _internal as metrics_internal
+
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", recorded.tracer_provider)
+    monkeypatch.setattr(metrics_internal, "_METER_PROVIDER", recorded.meter_provider)
+    return recorded
+
+
+def check_conninfo(conninfo: str, **kwargs: Any) -> None:
+    """Refuse a libpq connection string that names a host off this machine."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(conninfo, **kwargs)
+    for name in ("host", "hostaddr"):
+        value = params.get(name) or os.environ.get(f"PG{name.upper()}", "")
+        for entry in str(value).split(","):
+            host = entry.strip()
+            if host and not host.startswith(("/", "@")) and not _is_local(host):
+                raise NonLocalNetworkAccess(f"tests may only connect to loopback, not {host!r}")
+
+
+class _libpq_loopback_only:
+    """Wrap psycopg's sync and async ``connect`` with :func:`check_conninfo` (if installed)."""
+
+    def __enter__(self) -> None:
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - the dev extra installs it
+            self._saved: list[tuple[Any, Any]] = []
+            return
+        sync_connect = psycopg.Connection.connect.__func__  # type: ignore[attr-defined]
+        async_connect = psycopg.AsyncConnection.connect.__func__  # type: ignore[attr-defined]
+
+        def connect(cls: Any, conninfo: str = "", **kwargs: Any) -> Any:
+            check_conninfo(conninfo, **kwargs)
+            return sync_connect(cls, conninfo, **kwargs)
+
+        async def aconnect(cls: Any, conninfo: str = "", **kwargs: Any) -> Any:
+            check_conninfo(conninfo, **kwargs)
+            return await async_connect(cls, conninfo, **kwargs)
+
+        self._saved = [
+            (psycopg.Connection, psycopg.Connection.__dict__["connect"]),
+            (psycopg.AsyncConnection, psycopg.AsyncConnection.__dict__["connect"]),
+            (psycopg, psycopg.connect),  # the module's alias, bound when psycopg was imported
+        ]
+        psycopg.Connection.connect = classmethod(connect)  # type: ignore[method-assign,assignment]
+        psycopg.AsyncConnection.connect = classmethod(aconnect)  # type: ignore[method-assign,assignment]
+        psycopg.connect = psycopg.Connection.connect
+
+    def __exit__(self, *exc: object) -> None:
+        for owner, original in self._saved:
+            owner.connect = original
+
+
+def postgres_unavailable(exc: PostgresUnavailable) -> NoReturn:
+    """Skip a test that needs PostgreSQL, or fail it under ``CI=true`` (CI must run them)."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and PostgreSQL cannot run here: {exc}")
+    pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[TempPostgres]:
+    """A PostgreSQL server for the whole session (skipped without binaries, unless CI=true)."""
+    try:
+        server = TempPostgres()
+    except PostgresUnavailable as exc:
+        postgres_unavailable(exc)
+    with server:
+        yield server
+
+
+@pytest.fixture
+def pg_dsn(postgres: TempPostgres) -> Iterator[str]:
+    """A DSN of a new, empty database on the session's PostgreSQL (dropped afterwards)."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres.dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield postgres.dsn.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(postgres.dsn, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -7,7 +7,7 @@ import socket
 import httpx
 import pytest
 
-from .conftest import NonLocalNetworkAccess
+from .conftest import NonLocalNetworkAccess, check_conninfo
 
 
 def test_public_address_is_refused_before_connecting() -> None:
@@ -46,3 +46,34 @@ async def test_aiohttp_backend_is_refused_too(url: str) -> None:
     async with EasyInk(token="t", backend="aiohttp", max_retries=0) as ei:
         with pytest.raises(NonLocalNetworkAccess):
             await ei.http_client.get(url)
+
+
+@pytest.mark.parametrize(
+    "conninfo",
+    [
+        "postgresql://user@db.example.com/easyink",
+        "host=10.1.2.3 dbname=easyink",
+        "postgresql:///easyink?host=/tmp&hostaddr=192.0.2.1",
+        "host=127.0.0.1,db.example.com dbname=easyink",
+    ],
+)
+def test_libpq_connections_off_the_machine_are_refused(conninfo: str) -> None:
+    import psycopg
+
+    with pytest.raises(NonLocalNetworkAccess):
+        psycopg.connect(conninfo, connect_timeout=1)
+
+
+async def test_async_libpq_connections_are_checked_too() -> None:
+    import psycopg
+
+    with pytest.raises(NonLocalNetworkAccess):
+        await psycopg.AsyncConnection.connect("host=db.example.com", connect_timeout=1)
+
+
+@pytest.mark.parametrize(
+    "conninfo",
+    ["postgresql://u@127.0.0.1:1/x", "host=/nonexistent/socket/dir dbname=x", "host=::1 port=1"],
+)
+def test_libpq_to_loopback_or_a_unix_socket_is_allowed(conninfo: str) -> None:
+    check_conninfo(conninfo)

@@ -20,7 +20,6 @@ from .one_by_one_signing_order_request import OneByOneSigningOrderRequest
 from .page_label import PageLabel
 from .participant_role import ParticipantRole
 from .participant_status import ParticipantStatus
-from .property_sorting import PropertySorting
 from .recreate_session_request import RecreateSessionRequest
 from .reminder_frequency import ReminderFrequency
 from .search_status import SearchStatus
@@ -44,7 +43,6 @@ from .signing_view import SigningView
 from .signing_view_attachment import SigningViewAttachment
 from .signing_view_document import SigningViewDocument
 from .signing_view_participant import SigningViewParticipant
-from .sortable_property import SortableProperty
 from .timestamp_format import TimestampFormat
 from .update_draft_participant_request import UpdateDraftParticipantRequest
 from .update_draft_request import UpdateDraftRequest
@@ -73,7 +71,6 @@ __all__ = (
     "PageLabel",
     "ParticipantRole",
     "ParticipantStatus",
-    "PropertySorting",
     "RecreateSessionRequest",
     "ReminderFrequency",
     "SearchStatus",
@@ -97,7 +94,6 @@ __all__ = (
     "SigningViewAttachment",
     "SigningViewDocument",
     "SigningViewParticipant",
-    "SortableProperty",
     "TimestampFormat",
     "UpdateDraftParticipantRequest",
     "UpdateDraftRequest",

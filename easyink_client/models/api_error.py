@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -74,6 +74,7 @@ class ApiError:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -85,9 +86,12 @@ class ApiError:
                     inner_errors_type_0.append(inner_errors_type_0_item)
 
                 return inner_errors_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ApiInnerError] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"innerErrors: expected list[ApiInnerError] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         inner_errors = _parse_inner_errors(d.pop("innerErrors", UNSET))
 

@@ -91,7 +91,9 @@ class BulkParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"firstName: expected None | str | Unset, got {type(data).__name__}")
 
         first_name = _parse_first_name(d.pop("firstName", UNSET))
 
@@ -100,7 +102,9 @@ class BulkParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"lastName: expected None | str | Unset, got {type(data).__name__}")
 
         last_name = _parse_last_name(d.pop("lastName", UNSET))
 
@@ -109,7 +113,9 @@ class BulkParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"email: expected None | str | Unset, got {type(data).__name__}")
 
         email = _parse_email(d.pop("email", UNSET))
 
@@ -118,7 +124,9 @@ class BulkParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"phone: expected None | str | Unset, got {type(data).__name__}")
 
         phone = _parse_phone(d.pop("phone", UNSET))
 

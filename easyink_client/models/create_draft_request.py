@@ -69,7 +69,9 @@ class CreateDraftRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 
@@ -78,15 +80,19 @@ class CreateDraftRequest:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 initiator_type_0 = DraftInitiator.from_dict(data)
 
                 return initiator_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DraftInitiator | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"initiator: expected DraftInitiator | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         initiator = _parse_initiator(d.pop("initiator", UNSET))
 

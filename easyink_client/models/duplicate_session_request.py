@@ -45,7 +45,9 @@ class DuplicateSessionRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 

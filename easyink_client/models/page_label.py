@@ -91,7 +91,9 @@ class PageLabel:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"text: expected None | str | Unset, got {type(data).__name__}")
 
         text = _parse_text(d.pop("text", UNSET))
 

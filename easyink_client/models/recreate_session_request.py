@@ -15,62 +15,55 @@ T = TypeVar("T", bound="RecreateSessionRequest")
 class RecreateSessionRequest:
     """
     Attributes:
+        void_reason (str): Reason for voiding the original session. Required: without it the server answers 400
+            (ValidationError, "Voiding reason is required").
         subject (None | str | Unset): Optional custom subject for the new draft
-        void_reason (None | str | Unset): Reason for voiding the original session (required when recreating)
     """
 
+    void_reason: str
     subject: None | str | Unset = UNSET
-    void_reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        void_reason = self.void_reason
+
         subject: None | str | Unset
         if isinstance(self.subject, Unset):
             subject = UNSET
         else:
             subject = self.subject
 
-        void_reason: None | str | Unset
-        if isinstance(self.void_reason, Unset):
-            void_reason = UNSET
-        else:
-            void_reason = self.void_reason
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "voidReason": void_reason,
+            }
+        )
         if subject is not UNSET:
             field_dict["subject"] = subject
-        if void_reason is not UNSET:
-            field_dict["voidReason"] = void_reason
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        void_reason = d.pop("voidReason")
 
         def _parse_subject(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 
-        def _parse_void_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        void_reason = _parse_void_reason(d.pop("voidReason", UNSET))
-
         recreate_session_request = cls(
-            subject=subject,
             void_reason=void_reason,
+            subject=subject,
         )
 
         recreate_session_request.additional_properties = d

@@ -77,15 +77,19 @@ class SignedDocument:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 participant_id_type_0 = UUID(data)
 
                 return participant_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"participantId: expected None | Unset | UUID, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         participant_id = _parse_participant_id(d.pop("participantId", UNSET))
 
@@ -94,7 +98,9 @@ class SignedDocument:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"title: expected None | str | Unset, got {type(data).__name__}")
 
         title = _parse_title(d.pop("title", UNSET))
 

@@ -300,7 +300,9 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(bool | None | Unset, data)
+            if isinstance(data, bool):
+                return cast(bool | None | Unset, data)
+            raise ValueError(f"isValidBulkParticipant: expected bool | None | Unset, got {type(data).__name__}")
 
         is_valid_bulk_participant = _parse_is_valid_bulk_participant(d.pop("isValidBulkParticipant", UNSET))
 
@@ -309,7 +311,9 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 
@@ -318,6 +322,7 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -329,9 +334,12 @@ class SigningConfiguration:
                     documents_type_0.append(documents_type_0_item)
 
                 return documents_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SigningConfigurationDocument] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"documents: expected list[SigningConfigurationDocument] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         documents = _parse_documents(d.pop("documents", UNSET))
 
@@ -340,6 +348,7 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -351,9 +360,12 @@ class SigningConfiguration:
                     attachments_type_0.append(attachments_type_0_item)
 
                 return attachments_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SigningConfigurationAttachment] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"attachments: expected list[SigningConfigurationAttachment] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         attachments = _parse_attachments(d.pop("attachments", UNSET))
 
@@ -362,6 +374,7 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -373,9 +386,12 @@ class SigningConfiguration:
                     participants_type_0.append(participants_type_0_item)
 
                 return participants_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SigningConfigurationParticipant] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"participants: expected list[SigningConfigurationParticipant] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         participants = _parse_participants(d.pop("participants", UNSET))
 
@@ -384,6 +400,7 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -395,9 +412,12 @@ class SigningConfiguration:
                     bulk_participants_type_0.append(bulk_participants_type_0_item)
 
                 return bulk_participants_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[BulkParticipant] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"bulkParticipants: expected list[BulkParticipant] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         bulk_participants = _parse_bulk_participants(d.pop("bulkParticipants", UNSET))
 
@@ -406,6 +426,7 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -417,9 +438,12 @@ class SigningConfiguration:
                     signature_fields_type_0.append(signature_fields_type_0_item)
 
                 return signature_fields_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SignatureField] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"signatureFields: expected list[SignatureField] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         signature_fields = _parse_signature_fields(d.pop("signatureFields", UNSET))
 
@@ -428,6 +452,7 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -439,9 +464,12 @@ class SigningConfiguration:
                     page_labels_type_0.append(page_labels_type_0_item)
 
                 return page_labels_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PageLabel] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"pageLabels: expected list[PageLabel] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         page_labels = _parse_page_labels(d.pop("pageLabels", UNSET))
 
@@ -450,15 +478,19 @@ class SigningConfiguration:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 reminder_frequency_type_0 = ReminderFrequency(data)
 
                 return reminder_frequency_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ReminderFrequency | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"reminderFrequency: expected None | ReminderFrequency | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         reminder_frequency = _parse_reminder_frequency(d.pop("reminderFrequency", UNSET))
 

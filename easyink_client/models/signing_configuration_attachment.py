@@ -77,7 +77,9 @@ class SigningConfigurationAttachment:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"title: expected None | str | Unset, got {type(data).__name__}")
 
         title = _parse_title(d.pop("title", UNSET))
 
@@ -86,15 +88,19 @@ class SigningConfigurationAttachment:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 blob_id_type_0 = UUID(data)
 
                 return blob_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"blobId: expected None | Unset | UUID, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         blob_id = _parse_blob_id(d.pop("blobId", UNSET))
 

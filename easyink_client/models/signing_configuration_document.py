@@ -99,7 +99,9 @@ class SigningConfigurationDocument:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"title: expected None | str | Unset, got {type(data).__name__}")
 
         title = _parse_title(d.pop("title", UNSET))
 
@@ -108,15 +110,19 @@ class SigningConfigurationDocument:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 blob_id_type_0 = UUID(data)
 
                 return blob_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"blobId: expected None | Unset | UUID, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         blob_id = _parse_blob_id(d.pop("blobId", UNSET))
 
@@ -125,6 +131,7 @@ class SigningConfigurationDocument:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -136,9 +143,12 @@ class SigningConfigurationDocument:
                     pages_type_0.append(pages_type_0_item)
 
                 return pages_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[DocumentPage] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"pages: expected list[DocumentPage] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         pages = _parse_pages(d.pop("pages", UNSET))
 

@@ -169,7 +169,9 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"firstName: expected None | str | Unset, got {type(data).__name__}")
 
         first_name = _parse_first_name(d.pop("firstName", UNSET))
 
@@ -178,7 +180,9 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"middleName: expected None | str | Unset, got {type(data).__name__}")
 
         middle_name = _parse_middle_name(d.pop("middleName", UNSET))
 
@@ -187,7 +191,9 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"lastName: expected None | str | Unset, got {type(data).__name__}")
 
         last_name = _parse_last_name(d.pop("lastName", UNSET))
 
@@ -196,7 +202,9 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"email: expected None | str | Unset, got {type(data).__name__}")
 
         email = _parse_email(d.pop("email", UNSET))
 
@@ -205,7 +213,9 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"phone: expected None | str | Unset, got {type(data).__name__}")
 
         phone = _parse_phone(d.pop("phone", UNSET))
 
@@ -221,15 +231,19 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 user_id_type_0 = UUID(data)
 
                 return user_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"userId: expected None | Unset | UUID, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         user_id = _parse_user_id(d.pop("userId", UNSET))
 
@@ -238,6 +252,7 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -249,9 +264,12 @@ class SigningConfigurationParticipant:
                     delivery_methods_type_0.append(delivery_methods_type_0_item)
 
                 return delivery_methods_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[DeliveryMethod] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"deliveryMethods: expected list[DeliveryMethod] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         delivery_methods = _parse_delivery_methods(d.pop("deliveryMethods", UNSET))
 
@@ -267,15 +285,19 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 signature_blob_id_type_0 = UUID(data)
 
                 return signature_blob_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"signatureBlobId: expected None | Unset | UUID, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         signature_blob_id = _parse_signature_blob_id(d.pop("signatureBlobId", UNSET))
 
@@ -284,15 +306,19 @@ class SigningConfigurationParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 initials_blob_id_type_0 = UUID(data)
 
                 return initials_blob_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"initialsBlobId: expected None | Unset | UUID, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         initials_blob_id = _parse_initials_blob_id(d.pop("initialsBlobId", UNSET))
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from dateutil.parser import isoparse
 
 from ..models.session_status import SessionStatus
 from ..types import UNSET, Unset
@@ -89,7 +90,7 @@ class SigningSessionItem:
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
-        created = datetime.datetime.fromisoformat(d.pop("created"))
+        created = isoparse(d.pop("created"))
 
         status = SessionStatus(d.pop("status"))
 
@@ -100,7 +101,9 @@ class SigningSessionItem:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 

@@ -185,15 +185,19 @@ class SigningView:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 bulk_session_id_type_0 = UUID(data)
 
                 return bulk_session_id_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UUID, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"bulkSessionId: expected None | Unset | UUID, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         bulk_session_id = _parse_bulk_session_id(d.pop("bulkSessionId", UNSET))
 
@@ -202,7 +206,9 @@ class SigningView:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 
@@ -215,6 +221,7 @@ class SigningView:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -226,9 +233,12 @@ class SigningView:
                     documents_type_0.append(documents_type_0_item)
 
                 return documents_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SigningViewDocument] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"documents: expected list[SigningViewDocument] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         documents = _parse_documents(d.pop("documents", UNSET))
 
@@ -237,6 +247,7 @@ class SigningView:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -248,9 +259,12 @@ class SigningView:
                     participants_type_0.append(participants_type_0_item)
 
                 return participants_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SigningViewParticipant] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"participants: expected list[SigningViewParticipant] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         participants = _parse_participants(d.pop("participants", UNSET))
 
@@ -259,6 +273,7 @@ class SigningView:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -270,9 +285,12 @@ class SigningView:
                     signed_documents_type_0.append(signed_documents_type_0_item)
 
                 return signed_documents_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SignedDocument] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"signedDocuments: expected list[SignedDocument] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         signed_documents = _parse_signed_documents(d.pop("signedDocuments", UNSET))
 
@@ -281,6 +299,7 @@ class SigningView:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -292,9 +311,12 @@ class SigningView:
                     attachments_type_0.append(attachments_type_0_item)
 
                 return attachments_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[SigningViewAttachment] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"attachments: expected list[SigningViewAttachment] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         attachments = _parse_attachments(d.pop("attachments", UNSET))
 
@@ -303,15 +325,19 @@ class SigningView:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 all_in_one_document_type_0 = AllInOneDocument.from_dict(data)
 
                 return all_in_one_document_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AllInOneDocument | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"allInOneDocument: expected AllInOneDocument | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         all_in_one_document = _parse_all_in_one_document(d.pop("allInOneDocument", UNSET))
 

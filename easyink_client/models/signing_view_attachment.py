@@ -55,7 +55,9 @@ class SigningViewAttachment:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"title: expected None | str | Unset, got {type(data).__name__}")
 
         title = _parse_title(d.pop("title", UNSET))
 

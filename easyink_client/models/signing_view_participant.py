@@ -7,6 +7,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from dateutil.parser import isoparse
 
 from ..models.participant_role import ParticipantRole
 from ..models.participant_status import ParticipantStatus
@@ -108,7 +109,9 @@ class SigningViewParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"firstName: expected None | str | Unset, got {type(data).__name__}")
 
         first_name = _parse_first_name(d.pop("firstName", UNSET))
 
@@ -117,7 +120,9 @@ class SigningViewParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"lastName: expected None | str | Unset, got {type(data).__name__}")
 
         last_name = _parse_last_name(d.pop("lastName", UNSET))
 
@@ -126,7 +131,9 @@ class SigningViewParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"email: expected None | str | Unset, got {type(data).__name__}")
 
         email = _parse_email(d.pop("email", UNSET))
 
@@ -149,15 +156,19 @@ class SigningViewParticipant:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                signed_at_type_0 = datetime.datetime.fromisoformat(data)
+                signed_at_type_0 = isoparse(data)
 
                 return signed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"signedAt: expected datetime.datetime | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         signed_at = _parse_signed_at(d.pop("signedAt", UNSET))
 

@@ -113,7 +113,9 @@ class UpdateDraftParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"firstName: expected None | str | Unset, got {type(data).__name__}")
 
         first_name = _parse_first_name(d.pop("firstName", UNSET))
 
@@ -122,7 +124,9 @@ class UpdateDraftParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"middleName: expected None | str | Unset, got {type(data).__name__}")
 
         middle_name = _parse_middle_name(d.pop("middleName", UNSET))
 
@@ -131,7 +135,9 @@ class UpdateDraftParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"lastName: expected None | str | Unset, got {type(data).__name__}")
 
         last_name = _parse_last_name(d.pop("lastName", UNSET))
 
@@ -140,7 +146,9 @@ class UpdateDraftParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"email: expected None | str | Unset, got {type(data).__name__}")
 
         email = _parse_email(d.pop("email", UNSET))
 
@@ -149,7 +157,9 @@ class UpdateDraftParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"phone: expected None | str | Unset, got {type(data).__name__}")
 
         phone = _parse_phone(d.pop("phone", UNSET))
 
@@ -158,6 +168,7 @@ class UpdateDraftParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -169,9 +180,12 @@ class UpdateDraftParticipantRequest:
                     delivery_methods_type_0.append(delivery_methods_type_0_item)
 
                 return delivery_methods_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[DeliveryMethod] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"deliveryMethods: expected list[DeliveryMethod] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         delivery_methods = _parse_delivery_methods(d.pop("deliveryMethods", UNSET))
 

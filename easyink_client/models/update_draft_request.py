@@ -58,7 +58,9 @@ class UpdateDraftRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"subject: expected None | str | Unset, got {type(data).__name__}")
 
         subject = _parse_subject(d.pop("subject", UNSET))
 
@@ -67,15 +69,19 @@ class UpdateDraftRequest:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 reminder_frequency_type_0 = ReminderFrequency(data)
 
                 return reminder_frequency_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ReminderFrequency | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"reminderFrequency: expected None | ReminderFrequency | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         reminder_frequency = _parse_reminder_frequency(d.pop("reminderFrequency", UNSET))
 

@@ -73,6 +73,7 @@ class UpdateSessionParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, list):
                     raise TypeError()
@@ -84,9 +85,12 @@ class UpdateSessionParticipantRequest:
                     delivery_methods_type_0.append(delivery_methods_type_0_item)
 
                 return delivery_methods_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[DeliveryMethod] | None | Unset, data)
+            except (TypeError, ValueError, AttributeError, KeyError) as failure:
+                failures.append(failure)
+            raise ValueError(
+                f"deliveryMethods: expected list[DeliveryMethod] | None | Unset, got {type(data).__name__}"
+                + "".join(f"; {type(failure).__name__}: {str(failure)[:200]}" for failure in failures)
+            ) from (failures[-1] if failures else None)
 
         delivery_methods = _parse_delivery_methods(d.pop("deliveryMethods", UNSET))
 
@@ -95,7 +99,9 @@ class UpdateSessionParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"email: expected None | str | Unset, got {type(data).__name__}")
 
         email = _parse_email(d.pop("email", UNSET))
 
@@ -104,7 +110,9 @@ class UpdateSessionParticipantRequest:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            if isinstance(data, str):
+                return cast(None | str | Unset, data)
+            raise ValueError(f"phone: expected None | str | Unset, got {type(data).__name__}")
 
         phone = _parse_phone(d.pop("phone", UNSET))
 

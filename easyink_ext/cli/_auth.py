@@ -1,10 +1,15 @@
 """Credentials of the ``easyink`` command: the OAuth client and the token provider.
 
-When the access token comes from the config file and that file also holds a refresh token
-and an OAuth client id (the client secret comes from the file, ``EASYINK_CLIENT_SECRET`` or,
-for a sandbox on this machine, the sandbox's default client), commands use a
-:class:`~easyink_ext.auth.RefreshingTokenProvider`: an expired access token is renewed and
-the new tokens are written back to the config file (mode 0600).
+When the access token comes from the config file's profile of the base URL and that profile
+also holds a refresh token and an OAuth client id (the client secret comes from the profile,
+``EASYINK_CLIENT_SECRET`` or, for a sandbox on this machine, the sandbox's default client),
+commands use a :class:`~easyink_ext.cli._shared_login.SharedLoginProvider`: an expired access
+token is renewed once even when several processes need it, and the new tokens are written
+back to that profile (mode 0600).
+
+The identity provider is the profile's own ``identity_url``, else derived from the base URL
+(production and staging have their own; a sandbox serves ``/connect/*`` itself): one server's
+client id, secret or refresh token are never sent to another server's identity provider.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ from ..auth import (
     PRODUCTION_IDENTITY_URL,
     STAGING_IDENTITY_URL,
     OAuthClient,
-    RefreshingTokenProvider,
     StaticToken,
     TokenProvider,
     TokenSet,
 )
-from ._config import Settings, read_config, write_config
+from ._config import Settings, normal_url
+from ._shared_login import SharedLoginProvider
 
 __all__ = [
     "CALLBACKS",
@@ -49,11 +54,12 @@ _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 def identity_for(base_url: str) -> str:
     """The identity provider of an API base URL (a sandbox serves ``/connect/*`` itself)."""
-    if base_url == PRODUCTION_BASE_URL:
+    url = normal_url(base_url)
+    if url == PRODUCTION_BASE_URL:
         return PRODUCTION_IDENTITY_URL
-    if base_url == STAGING_BASE_URL:
+    if url == STAGING_BASE_URL:
         return STAGING_IDENTITY_URL
-    return base_url
+    return url
 
 
 def is_local(url: str) -> bool:
@@ -75,31 +81,16 @@ def client_secret_for(settings: Settings, identity: str, flag: str | None = None
     )
 
 
-def _save_tokens(settings: Settings, tokens: TokenSet) -> None:
-    values = read_config(settings.config_file)
-    values["token"] = tokens.access_token
-    if tokens.refresh_token:
-        values["refresh_token"] = tokens.refresh_token
-    write_config(settings.config_file, values)
-
-
 @asynccontextmanager
 async def token_provider(settings: Settings) -> AsyncIterator[TokenProvider]:
     """The token provider for ``settings.token`` (refreshing when the config file allows it)."""
     token = settings.token
     if not token:
         raise ValueError("no access token")
-    values = settings.values
+    values = settings.values  # the profile of settings.base_url only
     refresh = values.get("refresh_token")
-    saved_url = (values.get("base_url") or "").rstrip("/")
-    # Only the config file's own token is refreshed, and only for the API it was issued for:
-    # a refresh token is never sent to the identity provider of another base URL.
-    if (
-        settings.token_source != "config"
-        or not refresh
-        or settings.base_url is None
-        or (saved_url and saved_url != settings.base_url)
-    ):
+    # Only the profile's own token is refreshed, with the profile's own identity provider.
+    if settings.token_source != "config" or not refresh or settings.base_url is None:
         yield StaticToken(token)
         return
     identity = (values.get("identity_url") or identity_for(settings.base_url)).rstrip("/")
@@ -114,8 +105,9 @@ async def token_provider(settings: Settings) -> AsyncIterator[TokenProvider]:
         redirect_uri=callback,
         issuer=identity,
     ) as oauth:
-        yield RefreshingTokenProvider(
+        yield SharedLoginProvider(
             oauth,
             TokenSet(access_token=token, refresh_token=refresh),
-            on_token_refreshed=lambda tokens: _save_tokens(settings, tokens),
+            config_file=settings.config_file,
+            base_url=settings.base_url,
         )

@@ -1,18 +1,34 @@
 """Settings of the ``easyink`` command: flags, then environment, then the config file.
 
-The config file is TOML with top-level string keys (``base_url``, ``token``, ``refresh_token``,
-``identity_url``, ``client_id``, ``client_secret``, ``redirect_uri``). Its path is
-``$EASYINK_CONFIG`` or ``~/.config/easyink/config.toml`` (``$XDG_CONFIG_HOME`` is honoured).
-It is written with ``0600`` permissions since it may hold a token.
+The config file is TOML: a top-level ``base_url`` (the default API) and one table per API base
+URL holding what a login saved for that server only::
+
+    base_url = "https://api.easyink.io"
+
+    [profiles."https://api.easyink.io"]
+    token = "..."
+    refresh_token = "..."
+    identity_url = "https://identity.easyink.io"
+    client_id = "..."
+
+A profile's token, refresh token, client id and secret are only ever used with its own base
+URL and its own identity provider. A file written by older versions (flat keys) is read as the
+profile of its ``base_url``.
+
+The path is ``$EASYINK_CONFIG`` or ``~/.config/easyink/config.toml`` (``$XDG_CONFIG_HOME`` is
+honoured). The file is written atomically with mode ``0600`` (a new folder gets ``0700``); a
+symbolic link is written through to its target, and a dangling one is refused.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -20,25 +36,45 @@ __all__ = [
     "ENV_BASE_URL",
     "ENV_CONFIG",
     "ENV_TOKEN",
+    "PROFILE_KEYS",
+    "ConfigData",
     "Settings",
     "config_path",
+    "load_config",
+    "normal_url",
     "read_config",
     "resolve_settings",
+    "save_config",
     "write_config",
 ]
 
 ENV_BASE_URL = "EASYINK_BASE_URL"
 ENV_TOKEN = "EASYINK_TOKEN"
 ENV_CONFIG = "EASYINK_CONFIG"
+PROFILE_KEYS = (
+    "token",
+    "refresh_token",
+    "identity_url",
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+)
 _LINE = re.compile(r'^\s*([A-Za-z0-9_.-]+)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:#.*)?$')
+_SECTION = re.compile(r'^\s*\[\s*profiles\s*\.\s*"((?:[^"\\]|\\.)*)"\s*\]\s*(?:#.*)?$')
+
+
+def normal_url(url: str) -> str:
+    """The profile key of a base URL (no trailing slash)."""
+    return url.strip().rstrip("/")
 
 
 @attrs.frozen
 class Settings:
     """Resolved settings. ``base_url`` None means: use the embedded in-process sandbox.
 
+    ``values`` is the profile saved for ``base_url`` (never another server's).
     ``token_source`` tells where ``token`` came from: ``"flag"``, ``"env"``, ``"config"``
-    (the config file, which may also hold a refresh token) or None.
+    (the profile, which may also hold a refresh token) or None.
     """
 
     base_url: str | None
@@ -48,12 +84,24 @@ class Settings:
     token_source: str | None = None
 
     def get(self, key: str, env: str | None = None, flag: str | None = None) -> str | None:
-        """``flag``, else the environment variable ``env``, else the config file's ``key``."""
+        """``flag``, else the environment variable ``env``, else the profile's ``key``."""
         if flag:
             return flag
         if env and os.environ.get(env):
             return os.environ[env]
         return self.values.get(key) or None
+
+
+@attrs.define
+class ConfigData:
+    """The whole config file: the default base URL and one profile per base URL."""
+
+    base_url: str | None = None
+    profiles: dict[str, dict[str, str]] = attrs.field(factory=dict)
+
+    def profile(self, base_url: str | None) -> dict[str, str]:
+        """The saved values of ``base_url`` (empty when none)."""
+        return dict(self.profiles.get(normal_url(base_url), {})) if base_url else {}
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -66,26 +114,31 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(base) / "easyink" / "config.toml"
 
 
-def _parse_fallback(text: str) -> dict[str, str]:
-    """Flat ``key = "string"`` lines (the subset this tool writes), for Python 3.10."""
-    values: dict[str, str] = {}
+def _parse_fallback(text: str) -> dict[str, Any]:
+    """``key = "string"`` lines and ``[profiles."URL"]`` tables (what this tool writes)."""
+    data: dict[str, Any] = {}
+    table: dict[str, Any] = data
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
+        section = _SECTION.match(line)
+        if section is not None:
+            profiles = data.setdefault("profiles", {})
+            table = profiles.setdefault(_unescape(section.group(1)), {})
+            continue
         match = _LINE.match(line)
         if match is None:
             raise ValueError(f"config file line {number} is not 'key = \"value\"'")
-        values[match.group(1)] = _unescape(match.group(2))
-    return values
+        table[match.group(1)] = _unescape(match.group(2))
+    return data
 
 
 def _unescape(value: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), value)
 
 
-def read_config(path: Path) -> dict[str, str]:
-    """The string values of the config file (empty when it does not exist)."""
+def _read_raw(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -94,14 +147,44 @@ def read_config(path: Path) -> dict[str, str]:
         import tomllib
 
         try:
-            data = tomllib.loads(text)
+            return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"config file {path} is not valid TOML: {exc}") from None
-        return {k: v for k, v in data.items() if isinstance(v, str)}
     try:
         return _parse_fallback(text)
     except ValueError as exc:
         raise ValueError(f"config file {path}: {exc}") from None
+
+
+def _strings(table: object) -> dict[str, str]:
+    if not isinstance(table, dict):
+        return {}
+    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def load_config(path: Path) -> ConfigData:
+    """Read the config file (empty when it does not exist)."""
+    raw = _read_raw(path)
+    top = _strings(raw)
+    profiles: dict[str, dict[str, str]] = {}
+    tables = raw.get("profiles")
+    if isinstance(tables, dict):
+        for url, table in tables.items():
+            if isinstance(url, str) and normal_url(url):
+                profiles[normal_url(url)] = _strings(table)
+    base = top.get("base_url") or None
+    legacy = {k: top[k] for k in PROFILE_KEYS if top.get(k)}
+    if legacy and base and normal_url(base) not in profiles:
+        profiles[normal_url(base)] = legacy
+    return ConfigData(base_url=base, profiles=profiles)
+
+
+def read_config(path: Path) -> dict[str, str]:
+    """The default base URL and its profile as one flat mapping (empty without a default)."""
+    data = load_config(path)
+    if not data.base_url:
+        return {}
+    return {"base_url": data.base_url, **data.profile(data.base_url)}
 
 
 def _quote(value: str) -> str:
@@ -109,40 +192,89 @@ def _quote(value: str) -> str:
     return '"' + escaped.replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
+def _render(data: ConfigData) -> str:
+    lines = ["# easyink command-line settings (may hold access tokens: keep private)"]
+    if data.base_url:
+        lines.append(f"base_url = {_quote(data.base_url)}")
+    for url in sorted(data.profiles):
+        lines += ["", f"[profiles.{_quote(url)}]"]
+        profile = data.profiles[url]
+        lines += [f"{key} = {_quote(profile[key])}" for key in sorted(profile)]
+    return "\n".join(lines) + "\n"
+
+
+def _target(path: Path) -> Path:
+    """Where to write: through a symbolic link to its target, which must exist."""
+    if path.is_symlink():
+        resolved = path.resolve()
+        if not resolved.exists():
+            raise ValueError(
+                f"config file {path} is a symbolic link to {resolved}, which does not exist: "
+                "refusing to create it"
+            )
+        return resolved
+    return path
+
+
+def save_config(path: Path, data: ConfigData) -> None:
+    """Write the whole file atomically (mode 0600; a new folder gets 0700)."""
+    target = _target(path)
+    folder = target.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        os.chmod(folder, 0o700)
+    temp = folder / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(_render(data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
 def write_config(path: Path, values: Mapping[str, str]) -> None:
-    """Write ``values`` (merged by the caller) to ``path`` with mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# easyink command-line settings (may hold an access token: keep private)"]
-    lines += [f"{key} = {_quote(value)}" for key, value in sorted(values.items())]
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-    os.chmod(path, 0o600)
+    """Save flat ``values``: ``base_url`` becomes the default and the rest replaces its profile.
+
+    Other servers' profiles are kept.
+    """
+    data = load_config(path)
+    base = values.get("base_url")
+    if not base:
+        raise ValueError("write_config needs a base_url")
+    data.base_url = normal_url(base)
+    data.profiles[normal_url(base)] = {
+        k: v for k, v in values.items() if k != "base_url" and isinstance(v, str)
+    }
+    save_config(path, data)
 
 
 def resolve_settings(*, base_url: str | None, token: str | None, config: str | None) -> Settings:
     """Settings from flags, then ``EASYINK_BASE_URL`` / ``EASYINK_TOKEN``, then the file."""
     path = config_path(config)
-    values = read_config(path)
-    resolved_url = base_url or os.environ.get(ENV_BASE_URL) or values.get("base_url") or None
+    data = load_config(path)
+    resolved_url = base_url or os.environ.get(ENV_BASE_URL) or data.base_url or None
+    target = normal_url(resolved_url) if resolved_url else None
+    # A profile belongs to the server it was saved for: never send it anywhere else.
+    profile = data.profile(target)
     source: str | None = None
     resolved_token: str | None = None
-    # A saved token belongs to the server it was issued for: never send it anywhere else.
-    saved_url = (values.get("base_url") or "").rstrip("/")
-    target_url = (resolved_url or "").rstrip("/")
-    saved_token = values.get("token") if not saved_url or saved_url == target_url else None
     for candidate, where in (
         (token, "flag"),
         (os.environ.get(ENV_TOKEN), "env"),
-        (saved_token, "config"),
+        (profile.get("token"), "config"),
     ):
         if candidate:
             resolved_token, source = candidate, where
             break
     return Settings(
-        base_url=resolved_url.rstrip("/") if resolved_url else None,
+        base_url=target or None,
         token=resolved_token,
         config_file=path,
-        values=values,
+        values=profile,
         token_source=source,
     )

@@ -20,6 +20,8 @@ from ..downloads import download_all_in_one_document, download_signed_document
 __all__ = ["SavedFile", "download_session_pdfs", "safe_filename"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._() -]+")
+# Generated names stay far below the usual 255-byte limit, leaving room for " (2)" and ".pdf".
+MAX_NAME_BYTES = 120
 
 
 @attrs.frozen
@@ -33,9 +35,13 @@ class SavedFile:
 
 
 def safe_filename(title: str, fallback: str) -> str:
-    """A file name made from ``title`` (``.pdf`` appended when missing)."""
+    """A file name made from ``title`` (``.pdf`` appended when missing), at most
+    :data:`MAX_NAME_BYTES` bytes before the extension."""
     name = _UNSAFE.sub("_", title).strip(" ._") or fallback
-    return name if name.lower().endswith(".pdf") else name + ".pdf"
+    if name.lower().endswith(".pdf"):
+        name = name[:-4]
+    name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").strip(" ._")
+    return (name or fallback) + ".pdf"
 
 
 def _unique(directory: Path, name: str, taken: set[str]) -> Path:
@@ -61,30 +67,52 @@ def ready_pdfs(view: SigningView) -> tuple[list[SignedDocument], AllInOneDocumen
     return signed, all_in_one if getattr(all_in_one.status, "value", None) == "Ready" else None
 
 
+async def _refuse_existing(paths: list[Path]) -> None:
+    existing = [str(p) for p in paths if await anyio.Path(p).exists()]
+    if existing:
+        raise FileExistsError(
+            f"{len(existing)} file(s) already exist (e.g. {existing[0]}): nothing downloaded; "
+            "pass --overwrite to replace them or choose another --output folder"
+        )
+
+
 async def download_session_pdfs(
-    ei: EasyInk, view: SigningView, directory: Path, progress: Progress | None = None
+    ei: EasyInk,
+    view: SigningView,
+    directory: Path,
+    progress: Progress | None = None,
+    *,
+    overwrite: bool = False,
 ) -> list[SavedFile]:
-    """Download the Ready signed documents and the all-in-one PDF of ``view`` into ``directory``."""
+    """Download the Ready signed documents and the all-in-one PDF of ``view`` into ``directory``.
+
+    Unless ``overwrite``, nothing is downloaded when one of the target files exists.
+    """
     await anyio.Path(directory).mkdir(parents=True, exist_ok=True)
     session_id: UUID = view.signing_session_id
     signed, all_in_one = ready_pdfs(view)
-    aio_ready = all_in_one is not None
-    total = len(signed) + (1 if aio_ready else 0)
-    task = progress.add_task("Downloading PDFs", total=total) if progress is not None else None
     taken: set[str] = set()
-    saved: list[SavedFile] = []
+    plan: list[tuple[str, str, Path, SignedDocument | None]] = []
     for document in signed:
         title = document.title if isinstance(document.title, str) else ""
         path = _unique(directory, safe_filename(title, str(document.signed_document_id)), taken)
-        result = await download_signed_document(ei, session_id, document.signed_document_id, path)
-        saved.append(SavedFile("signed", title or path.name, path, result.bytes_written))
-        if progress is not None and task is not None:
-            progress.advance(task)
-    if aio_ready and all_in_one is not None:
+        plan.append(("signed", title, path, document))
+    if all_in_one is not None:
         title = all_in_one.title if isinstance(all_in_one.title, str) else ""
         path = _unique(directory, safe_filename(title or "All-in-one", "all-in-one"), taken)
-        result = await download_all_in_one_document(ei, session_id, path)
-        saved.append(SavedFile("all-in-one", title or path.name, path, result.bytes_written))
+        plan.append(("all-in-one", title, path, None))
+    if not overwrite:
+        await _refuse_existing([path for _, _, path, _ in plan])
+    task = progress.add_task("Downloading PDFs", total=len(plan)) if progress else None
+    saved: list[SavedFile] = []
+    for kind, title, path, signed_doc in plan:
+        if signed_doc is not None:
+            result = await download_signed_document(
+                ei, session_id, signed_doc.signed_document_id, path
+            )
+        else:
+            result = await download_all_in_one_document(ei, session_id, path)
+        saved.append(SavedFile(kind, title or path.name, path, result.bytes_written))
         if progress is not None and task is not None:
             progress.advance(task)
     return saved

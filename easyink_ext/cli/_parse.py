@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
+from .._control import has_control
 from ..workflow import FieldSpec, Signer
 
-__all__ = ["parse_field", "parse_signer"]
+__all__ = ["check_text", "parse_field", "parse_signer"]
 
 _ANGLE = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<\s*(?P<contact>[^<>]+?)\s*>\s*$")
 _ADDRESS = r"[^<>\s@]+@[^<>\s@]+"
@@ -25,8 +27,16 @@ def _contact(name: str, contact: str) -> Signer:
     )
 
 
+def check_text(what: str, text: str) -> str:
+    """``text``, refused when it holds control characters (NUL, ESC, ...)."""
+    if has_control(text):
+        raise ValueError(f"{what} {text!r}: control characters (NUL, ESC, ...) are not allowed")
+    return text
+
+
 def parse_signer(text: str) -> Signer:
     """``"Name <email>"``, ``"Name <phone>"`` or a bare e-mail address (``<>`` optional)."""
+    check_text("signer", text)
     match = _ANGLE.match(text)
     if match is not None:
         return _contact(match.group("name"), match.group("contact"))
@@ -49,9 +59,13 @@ def parse_field(text: str, position: int, signers: Sequence[Signer]) -> FieldSpe
         page, x, y = int(parts[0]), float(parts[1]), float(parts[2])
     except ValueError:
         raise ValueError(f"field {text!r}: PAGE must be an integer, X and Y numbers") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise ValueError(f"field {text!r}: X and Y must be finite numbers")
     signer: int | str = position % max(1, len(signers))
     if len(parts) >= 4 and parts[3]:
-        signer = int(parts[3]) - 1 if parts[3].isdigit() else parts[3]
+        if parts[3].isdigit() and int(parts[3]) < 1:
+            raise ValueError(f"field {text!r}: SIGNER numbers start at 1")
+        signer = int(parts[3]) - 1 if parts[3].isdigit() else check_text("field", parts[3])
     document = 0
     if len(parts) == 5:
         if not parts[4].isdigit() or int(parts[4]) < 1:

@@ -15,6 +15,7 @@ from rich.console import Console
 from .._client import EasyInk
 from ._auth import token_provider
 from ._config import Settings
+from ._text import plain
 
 if TYPE_CHECKING:
     from easyink_sandbox import Sandbox, SandboxConfig
@@ -49,8 +50,8 @@ def out() -> Console:
 
 
 def err(message: str) -> None:
-    """One line on stderr."""
-    click.echo(f"easyink: {message}", err=True)
+    """One line on stderr (control characters removed, length bounded)."""
+    click.echo(f"easyink: {plain(message, 2000)}", err=True)
 
 
 def run(func: Callable[..., Awaitable[_T]], *args: Any) -> _T:
@@ -83,7 +84,7 @@ async def embedded_sandbox(config: SandboxConfig | None = None) -> AsyncIterator
     transport = httpx.ASGITransport(app=app)
     async with EasyInk(
         base_url=EMBEDDED_BASE_URL, token=sandbox.issue_token(), transport=transport
-    ) as ei:
+    ) as ei:  # in process: no network, so http:// is fine
         yield Connection(ei=ei, sandbox=sandbox)
 
 

@@ -1,120 +1,112 @@
-"""``easyink batch MANIFEST.csv``: send many documents for signature, concurrently.
+"""``easyink batch MANIFEST``: send every row of a CSV manifest exactly once, with a ledger.
 
-Manifest: a CSV file with a header row. Columns (case-insensitive):
+The manifest format and its checks: :mod:`easyink_ext.manifest`. Every row is checked before
+the first request; invalid rows are listed and nothing is sent unless ``--skip-invalid``.
 
-- ``file`` (required): the document, relative to the manifest's folder or absolute;
-- ``subject`` (default: the file's name without extension);
-- ``signer_name`` (required), ``signer_email``, ``signer_phone``: one signer, or several
-  separated by ``;`` (the n-th name goes with the n-th e-mail and phone; leave a position
-  empty when that signer has no e-mail or no phone);
-- ``sequential`` (optional): ``yes``/``true``/``1`` for one-by-one signing;
-- ``key`` (optional): a unique name for the row in the journal (default ``row N``).
+``--ledger`` is a SQLite file (default ``MANIFEST.ledger.sqlite`` beside the manifest: the
+processes of one machine) or a ``postgresql://`` DSN (any number of workers on any number of
+machines, each with the same manifest and files). Running the command again, or in several
+processes at once, never sends a row twice (see :mod:`easyink_ext.batch`).
 
-With ``--journal FILE`` every row is recorded before it is sent; running the same command
-again skips the rows already started (see :mod:`easyink_ext.batch`).
+Exit status: 0 when every row of the manifest is started; otherwise the first that applies:
+3 rows are invalid, refused or failed; 4 rows have an unknown outcome (run with
+``--reconcile``); 5 rows are still in progress elsewhere or not sent yet (run again). 1 and 2
+are the usual errors (bad manifest or ledger, usage).
 """
 
 from __future__ import annotations
 
-import csv
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import click
 from rich.progress import Progress, TaskID
 
-from .._client import BACKENDS, aiohttp_available
-from ..batch import BatchProgress, BatchResult, run_batch
-from ..workflow import SentSession, Signer, send_for_signature
+from .._client import BACKENDS, EasyInk, aiohttp_available
+from ..batch import (
+    DEFAULT_LEASE,
+    BatchProgress,
+    BatchResult,
+    RateLimiter,
+    SessionReconciler,
+    category,
+    count_states,
+    ledger_steps,
+    run_batch,
+)
+from ..ledger import describe, open_ledger
+from ..manifest import Manifest, ManifestRow, read_manifest
+from ..workflow import SentSession, send_for_signature
 from ._config import Settings
 from ._progress import progress_bar
 from ._runtime import CliError, connect, out, run
+from ._text import markup
 
-__all__ = ["BatchRow", "batch", "read_manifest"]
+__all__ = ["batch", "send_row"]
 
-_TRUE = frozenset({"1", "yes", "y", "true", "on"})
-_FALSE = frozenset({"", "0", "no", "n", "false", "off"})
+EXIT_PROBLEMS = 3
+EXIT_UNKNOWN = 4
+EXIT_UNFINISHED = 5
+
+
+async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
+    """Send one manifest row (progress recorded in the batch ledger row of the calling task)."""
+    return await send_for_signature(
+        ei,
+        documents=[row.file],
+        signers=row.signers,
+        subject=row.subject,
+        sequential=row.sequential,
+        on_step=ledger_steps(row.subject),
+    )
 
 
 @attrs.frozen
-class BatchRow:
-    """One manifest row, checked."""
-
-    key: str
-    file: Path
-    subject: str
-    signers: tuple[Signer, ...]
-    sequential: bool = False
-
-
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(";")]
-
-
-def _row(number: int, raw: dict[str, str], base: Path) -> BatchRow:
-    where = f"manifest row {number}"
-    file_text = (raw.get("file") or "").strip()
-    if not file_text:
-        raise ValueError(f"{where}: the 'file' column is empty")
-    path = Path(file_text).expanduser()
-    path = path if path.is_absolute() else base / path
-    if not path.is_file():
-        raise ValueError(f"{where}: file {str(path)!r} does not exist")
-    names = [n for n in _split(raw.get("signer_name")) if n]
-    if not names:
-        raise ValueError(f"{where}: the 'signer_name' column is empty")
-    emails, phones = _split(raw.get("signer_email")), _split(raw.get("signer_phone"))
-    if len(emails) > len(names) or len(phones) > len(names):
-        raise ValueError(f"{where}: more e-mails or phones than signer names")
-    signers = tuple(
-        Signer(
-            name=name,
-            email=(emails[i] if i < len(emails) else "") or None,
-            phone=(phones[i] if i < len(phones) else "") or None,
-        )
-        for i, name in enumerate(names)
-    )
-    flag = (raw.get("sequential") or "").strip().lower()
-    if flag not in _TRUE | _FALSE:
-        raise ValueError(f"{where}: 'sequential' must be yes or no, got {flag!r}")
-    subject = (raw.get("subject") or "").strip() or path.stem
-    key = (raw.get("key") or "").strip() or f"row {number}"
-    return BatchRow(key, path, subject, signers, flag in _TRUE)
-
-
-def read_manifest(path: Path) -> list[BatchRow]:
-    """The checked rows of a manifest (``ValueError`` naming the first bad row)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None:
-            raise ValueError(f"manifest {path} is empty")
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
-        for required in ("file", "signer_name"):
-            if required not in reader.fieldnames:
-                raise ValueError(f"manifest {path} has no {required!r} column")
-        rows = [_row(n, raw, path.parent) for n, raw in enumerate(reader, start=2)]
-    if not rows:
-        raise ValueError(f"manifest {path} has no rows")
-    keys = [r.key for r in rows]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"manifest {path}: the 'key' column has duplicates")
-    return rows
+class _Options:
+    ledger: str
+    concurrency: int
+    rate: float | None
+    reconcile: bool
+    retry_failed: bool
+    lease: float
+    backend: str
 
 
 @click.command()
 @click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--ledger",
+    metavar="PATH_OR_DSN",
+    help="SQLite file or postgresql:// DSN recording every row  [default: MANIFEST.ledger.sqlite]",
+)
 @click.option(
     "--concurrency",
     "-c",
     type=click.IntRange(1, 256),
     default=8,
     show_default=True,
-    help="Rows sent at the same time.",
+    help="Rows this process sends at the same time.",
 )
 @click.option(
-    "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file: rows already started in an earlier run are skipped.",
+    "--rate",
+    type=click.FloatRange(min=0.01),
+    help="Requests per second for the whole fleet (the live workers share it).",
+)
+@click.option("--reconcile", is_flag=True, help="First settle rows whose outcome is unknown.")
+@click.option(
+    "--retry-failed", is_flag=True, help="Send again failed rows that left nothing on the server."
+)
+@click.option("--skip-invalid", is_flag=True, help="Send the valid rows even if some are invalid.")
+@click.option("--status", is_flag=True, help="Print the counts of the ledger; send nothing.")
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_LEASE,
+    show_default=True,
+    help="Seconds before a silent worker's claims may be taken over.",
 )
 @click.option(
     "--backend",
@@ -124,71 +116,162 @@ def read_manifest(path: Path) -> list[BatchRow]:
     help="HTTP backend; auto = aiohttp when installed (less CPU per request), else httpx.",
 )
 @click.pass_obj
-def batch(
-    settings: Settings, manifest: Path, concurrency: int, journal: Path | None, backend: str
+def batch(  # noqa: PLR0917 - one parameter per option
+    settings: Settings,
+    manifest: Path,
+    ledger: str | None,
+    concurrency: int,
+    rate: float | None,
+    reconcile: bool,
+    retry_failed: bool,
+    skip_invalid: bool,
+    status: bool,
+    lease: float,
+    backend: str,
 ) -> None:
     """Send every row of MANIFEST (CSV: file, subject, signer_name, signer_email,
     signer_phone, sequential, key; several signers per row separated by ';')."""
-    rows = read_manifest(manifest)
-    if backend == "auto":
-        backend = "aiohttp" if aiohttp_available() else "httpx"
-
-    async def go() -> list[BatchResult[BatchRow, SentSession]]:
-        async with connect(settings, backend=backend) as connection:
-            ei = connection.ei
-
-            async def send(row: BatchRow) -> SentSession:
-                return await send_for_signature(
-                    ei,
-                    documents=[row.file],
-                    signers=row.signers,
-                    subject=row.subject,
-                    sequential=row.sequential,
-                )
-
-            with progress_bar(out()) as progress:
-                task = progress.add_task("Sending", total=len(rows))
-                return await run_batch(
-                    rows,
-                    send,
-                    concurrency=concurrency,
-                    journal=journal,
-                    key=lambda r: r.key,
-                    on_progress=_updater(progress, task),
-                    serialize_result=lambda s: str(s.session_id),
-                )
-
-    results = run(go)
+    checked = read_manifest(manifest)
     console = out()
-    failed = [r for r in results if not r.ok and not r.skipped]
-    skipped = [r for r in results if r.skipped]
-    for result in results:
-        if result.ok and result.value is not None:
-            console.print(f"started  {result.key}: session {result.value.session_id}")
-        elif result.skipped:
-            console.print(f"skipped  {result.key}: {result.previous}")
+    for problem in checked.invalid:
+        console.print(f"[red]invalid[/]  {markup(problem)}")
+    if checked.invalid and not skip_invalid and not status:
+        raise CliError(
+            f"{len(checked.invalid)} invalid row(s), nothing sent: fix them, or pass "
+            "--skip-invalid to send the others"
+        )
+    spec = ledger if ledger is not None else str(manifest) + ".ledger.sqlite"
+    if status:
+        counts = run(_status, spec, checked.rows)
+    else:
+        if backend == "auto":
+            backend = "aiohttp" if aiohttp_available() else "httpx"
+        options = _Options(spec, concurrency, rate, reconcile, retry_failed, lease, backend)
+        results = run(_send, settings, checked, options)
+        _print_rows(results)
+        counts = count_states(results)
+    counts["invalid"] = len(checked.invalid)
+    _finish(counts, describe(spec))
+
+
+async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
+    opened = open_ledger(spec)
+    await opened.open()
+    try:
+        records = await opened.records([r.key for r in rows])
+    finally:
+        await opened.aclose()
+    counts = dict.fromkeys(("started", "failed", "unknown", "in_progress", "pending"), 0)
+    counts["refused"] = 0
+    for row in rows:
+        record = records.get(row.key)
+        if record is None:
+            counts["pending"] += 1  # not registered yet: no run has seen it
+        elif record.digest != row.digest and not record.resettable:
+            counts["refused"] += 1
         else:
-            text = " ".join(str(result.error).split())
-            console.print(f"[red]failed[/]   {result.key}: {text}")
-    started = len(results) - len(failed) - len(skipped)
-    console.print(f"{started} started, {len(failed)} failed, {len(skipped)} skipped")
-    if failed:
-        raise CliError(f"{len(failed)} of {len(results)} row(s) failed")
+            counts[category(record)] += 1
+    return counts
 
 
-def _updater(progress: Progress, task: TaskID) -> _Update:
-    return _Update(progress, task)
+async def _send(
+    settings: Settings, manifest: Manifest, options: _Options
+) -> list[BatchResult[ManifestRow, SentSession]]:
+    async with connect(settings, backend=options.backend) as connection:
+        ei = connection.ei
+        shared: list[RateLimiter] = []
+        if options.rate is not None:
+            requests = RateLimiter(options.rate)
+            shared.append(requests)
+
+            async def pace(_: Any) -> None:
+                await requests.acquire()
+
+            ei.http_client.event_hooks["request"].append(pace)
+
+        async def send(row: ManifestRow) -> SentSession:
+            return await send_row(ei, row)
+
+        with progress_bar(out()) as progress:
+            task = progress.add_task("Sending", total=len(manifest.rows))
+            return await run_batch(
+                manifest.rows,
+                send,
+                ledger=options.ledger,
+                key=lambda r: r.key,
+                digest=lambda r: r.digest,
+                hint=lambda r: r.subject,
+                concurrency=options.concurrency,
+                reconcile=options.reconcile,
+                reconciler=SessionReconciler(ei),
+                retry_failed=options.retry_failed,
+                lease=options.lease,
+                shared_limiters=shared,
+                on_progress=_Update(progress, task),
+            )
+
+
+def _print_rows(results: Sequence[BatchResult[ManifestRow, SentSession]]) -> None:
+    console = out()
+    for result in results:
+        key = markup(result.key)
+        detail = markup(result.detail or "")
+        if result.ok:
+            if result.here:
+                console.print(f"started  {key}: session {detail}")
+        elif result.state == "in_progress":
+            console.print(f"busy     {key}: in progress at another worker")
+        else:
+            console.print(f"[red]{result.state:<8}[/] {key}: {detail}")
+
+
+_NEXT_STEP = (
+    ("invalid", EXIT_PROBLEMS, "fix the invalid rows and run again"),
+    ("refused", EXIT_PROBLEMS, "changed rows were refused: give them new keys"),
+    (
+        "failed",
+        EXIT_PROBLEMS,
+        "see the failed rows; run with --retry-failed (and --reconcile) to send them again",
+    ),
+    ("unknown", EXIT_UNKNOWN, "run with --reconcile to settle rows whose outcome is unknown"),
+    ("in_progress", EXIT_UNFINISHED, "other workers are still sending: check again later"),
+    ("pending", EXIT_UNFINISHED, "rows were not sent yet: run again"),
+)
+
+
+def _finish(counts: dict[str, int], ledger: str) -> None:
+    total = sum(counts.values())
+    console = out()
+    console.print(
+        f"{total} rows: {counts['started']} started, {counts['failed']} failed, "
+        f"{counts['unknown']} unknown, {counts['in_progress']} in progress elsewhere, "
+        f"{counts['pending']} pending, {counts['refused']} refused, {counts['invalid']} invalid "
+        f"(ledger {markup(ledger)})"
+    )
+    for name, code, advice in _NEXT_STEP:
+        if counts[name]:
+            raise CliError(f"{counts[name]} row(s) {name.replace('_', ' ')}: {advice}", code)
 
 
 class _Update:
+    """Progress bar from the fleet-wide counts (refreshed at most 10 times a second)."""
+
     def __init__(self, progress: Progress, task: TaskID) -> None:
         self._progress = progress
         self._task = task
+        self._shown = 0.0
 
     def __call__(self, state: BatchProgress) -> None:
-        done = state.succeeded + state.failed + state.skipped
+        now = time.monotonic()
+        if now - self._shown < 0.1 and state.done < state.total:
+            return
+        self._shown = now
         self._progress.update(
             self._task,
-            completed=done,
-            description=f"Sending ({state.succeeded} ok, {state.failed} failed)",
+            total=state.total,
+            completed=state.done,
+            description=(
+                f"Sending ({state.started} started, {state.failed} failed, "
+                f"{state.in_progress} in progress, {state.workers} worker(s))"
+            ),
         )

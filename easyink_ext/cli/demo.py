@@ -18,6 +18,7 @@ from ..workflow import SentSession, Signer, send_for_signature
 from ._files import SavedFile, download_session_pdfs
 from ._progress import progress_bar
 from ._runtime import SANDBOX_MISSING, CliError, embedded_sandbox, out, run
+from ._text import literal, markup
 
 __all__ = ["demo"]
 
@@ -85,9 +86,9 @@ def demo(count: int, output: Path) -> None:
     )
     table = Table("file", "bytes", "path", title="Downloaded PDFs")
     for item in saved:
-        table.add_row(item.kind, str(item.size), str(item.path))
+        table.add_row(item.kind, str(item.size), literal(item.path, None))
     console.print(table)
-    console.print(f"Open them from: {output.resolve()}")
+    console.print(f"Open them from: {markup(output.resolve(), None)}")
 
 
 async def _demo(count: int, output: Path) -> tuple[SentSession, list[SavedFile]]:
@@ -127,5 +128,6 @@ async def _demo(count: int, output: Path) -> tuple[SentSession, list[SavedFile]]
                 documents_ready=True,
             )
             progress.advance(steps)
-            saved = await download_session_pdfs(ei, view, output, progress)
+            # The demo's own folder: a second demo replaces the first one's PDFs.
+            saved = await download_session_pdfs(ei, view, output, progress, overwrite=True)
     return sent, saved

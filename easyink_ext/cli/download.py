@@ -7,14 +7,12 @@ from uuid import UUID
 
 import click
 
-from easyink_client.api.signing_sessions import get_session
-from easyink_client.models.signing_view import SigningView
-
-from ..errors import EasyInkError
 from ._config import Settings
 from ._files import SavedFile, download_session_pdfs, ready_pdfs
 from ._progress import progress_bar
 from ._runtime import CliError, connect, out, run
+from ._text import markup
+from .sessions import fetch_session
 
 __all__ = ["download"]
 
@@ -29,24 +27,28 @@ __all__ = ["download"]
     show_default=True,
     help="Folder for the PDFs.",
 )
+@click.option("--overwrite", is_flag=True, help="Replace files that already exist in the folder.")
 @click.pass_obj
-def download(settings: Settings, session_id: UUID, output: Path) -> None:
-    """Download the signed PDFs and the all-in-one PDF of SESSION_ID."""
+def download(settings: Settings, session_id: UUID, output: Path, overwrite: bool) -> None:
+    """Download the signed PDFs and the all-in-one PDF of SESSION_ID.
+
+    Existing files are never replaced without --overwrite.
+    """
 
     async def go() -> list[SavedFile]:
         async with connect(settings) as connection:
-            view = await get_session.asyncio(session_id, client=connection.ei.client)
-            if not isinstance(view, SigningView):
-                raise EasyInkError("getSession returned no session")
+            view = await fetch_session(connection.ei, session_id)
             signed, all_in_one = ready_pdfs(view)
             if not signed and all_in_one is None:
                 raise CliError(
                     f"session {session_id} is {view.status.value}: no signed PDF is ready yet"
                 )
             with progress_bar(out()) as progress:
-                return await download_session_pdfs(connection.ei, view, output, progress)
+                return await download_session_pdfs(
+                    connection.ei, view, output, progress, overwrite=overwrite
+                )
 
     saved = run(go)
     console = out()
     for item in saved:
-        console.print(f"{item.kind:<10} {item.size:>9} bytes  {item.path}")
+        console.print(f"{item.kind:<10} {item.size:>9} bytes  {markup(item.path, None)}")

@@ -8,18 +8,54 @@ EasyInk it prints the authorize URL and asks for the URL the browser was redirec
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
 import httpx
 
+from .._redact import redact_text
 from ..auth import OAuthClient, TokenSet
 from ..errors import OAuthError
 from ._auth import CALLBACKS, client_id_for, client_secret_for, identity_for, is_local
-from ._config import Settings, write_config
+from ._config import Settings, load_config, normal_url, save_config
 from ._runtime import CliError, out, run
+from ._shared_login import config_lock
+from ._text import markup
 
 __all__ = ["login"]
+
+
+# httpx/httpcore loggers that show the authorize redirect's Location (with ``code=``) at DEBUG.
+_WIRE_LOGGERS = ("httpx", "httpcore.http11", "httpcore.http2", "httpcore.connection")
+
+
+class _RedactSecrets(logging.Filter):
+    """Rewrites log records so that codes, tokens and secrets never reach a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+@contextmanager
+def _wire_logs_redacted() -> Iterator[None]:
+    """While logging in, redact secrets in the HTTP libraries' own DEBUG lines."""
+    guard = _RedactSecrets()
+    loggers = [logging.getLogger(name) for name in _WIRE_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(guard)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(guard)
 
 
 async def _follow_authorize(url: str) -> str:
@@ -32,6 +68,15 @@ async def _follow_authorize(url: str) -> str:
             f"the authorize endpoint answered {response.status_code} without a redirect"
         )
     return location
+
+
+async def _save_profile(config_file: Path, base_url: str, profile: dict[str, str]) -> None:
+    """Replace the profile of ``base_url`` and make it the default (under the config lock)."""
+    async with config_lock(config_file):
+        data = load_config(config_file)
+        data.base_url = normal_url(base_url)
+        data.profiles[normal_url(base_url)] = profile
+        save_config(config_file, data)
 
 
 @click.command()
@@ -96,23 +141,23 @@ def login(  # noqa: PLR0917 - one parameter per click option
                 return await oauth.exchange_code(request, callback_url=answer)
             return await oauth.exchange_code(request, code=answer, state=request.state)
 
-    tokens = run(go)
-    values = dict(settings.values)
-    values.update(
-        base_url=settings.base_url,
-        token=tokens.access_token,
-        identity_url=identity,
-        client_id=cid,
-        redirect_uri=callback,
+    with _wire_logs_redacted():
+        tokens = run(go)
+    profile = dict(settings.values)
+    profile.update(
+        token=tokens.access_token, identity_url=identity, client_id=cid, redirect_uri=callback
     )
     if client_secret:
-        values["client_secret"] = client_secret
+        profile["client_secret"] = client_secret
     if tokens.refresh_token:
-        values["refresh_token"] = tokens.refresh_token
+        profile["refresh_token"] = tokens.refresh_token
     else:
-        values.pop("refresh_token", None)
-    write_config(settings.config_file, values)
+        profile.pop("refresh_token", None)
+    run(_save_profile, settings.config_file, settings.base_url, profile)
     expiry = ""
     if tokens.expires_at is not None:
         expiry = f", expires in {max(0, int(tokens.expires_at - time.time())) // 60} min"
-    out().print(f"Logged in to {settings.base_url}{expiry}; token saved to {settings.config_file}")
+    out().print(
+        f"Logged in to {markup(settings.base_url)}{expiry}; token saved to "
+        f"{markup(settings.config_file, None)}"
+    )

@@ -8,8 +8,9 @@ import click
 
 from ..workflow import SentSession, send_for_signature
 from ._config import Settings
-from ._parse import parse_field, parse_signer
+from ._parse import check_text, parse_field, parse_signer
 from ._runtime import connect, out, run
+from ._text import markup
 
 __all__ = ["send"]
 
@@ -49,7 +50,7 @@ def send(  # noqa: PLR0917 - one parameter per click option
     """Send FILES for signature and print the new session's id."""
     signers = [parse_signer(text) for text in signer_texts]
     fields = [parse_field(text, i, signers) for i, text in enumerate(field_texts)] or None
-    title = subject or files[0].stem
+    title = check_text("subject", subject or files[0].stem)
 
     async def go() -> SentSession:
         async with connect(settings) as connection:
@@ -64,7 +65,9 @@ def send(  # noqa: PLR0917 - one parameter per click option
                 )
 
     sent = run(go)
+    # The id first, in plain text: nothing printed after it can hide what was created.
+    click.echo(f"Started session {sent.session_id}")
     console = out()
-    console.print(f"Started session [bold]{sent.session_id}[/] ({title!r})")
+    console.print(f"  subject: {markup(title)}")
     for signer, participant_id in zip(sent.signers, sent.participant_ids, strict=True):
-        console.print(f"  {signer.label()}: participant {participant_id}")
+        console.print(f"  {markup(signer.label())}: participant {participant_id}")

@@ -8,23 +8,36 @@ from uuid import UUID
 import click
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.search_status import SearchStatus
 from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_view import SigningView
 
+from .._answers import parsed_answer
+from .._client import EasyInk
 from ..errors import EasyInkError
 from ._config import Settings
 from ._runtime import connect, out, run
+from ._text import literal, markup
 
 __all__ = ["sessions"]
 
 _STATUSES = [str(s.value) for s in list(SearchStatus)]
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+def _text(value: object) -> Text:
+    return literal(value if isinstance(value, str) else "")
+
+
+async def fetch_session(ei: EasyInk, session_id: UUID) -> SigningView:
+    """getSession, with a malformed answer reported as a typed error."""
+    with parsed_answer("getSession"):
+        view = await get_session.asyncio(session_id, client=ei.client)
+        if not isinstance(view, SigningView):
+            raise EasyInkError(f"getSession returned no session view for {session_id}")
+        return view
 
 
 @click.group()
@@ -87,18 +100,17 @@ def show_session(settings: Settings, session_id: UUID) -> None:
 
     async def go() -> SigningView:
         async with connect(settings) as connection:
-            view = await get_session.asyncio(session_id, client=connection.ei.client)
-            if not isinstance(view, SigningView):
-                raise EasyInkError("getSession returned no session")
-            return view
+            return await fetch_session(connection.ei, session_id)
 
     view = run(go)
     console = out()
-    console.print(f"[bold]{view.signing_session_id}[/]  {_text(view.subject)!r}")
-    console.print(f"status: [bold]{view.status.value}[/]")
+    subject = view.subject if isinstance(view.subject, str) else ""
+    console.print(f"[bold]{view.signing_session_id}[/]  {markup(subject)}")
+    console.print(f"status: [bold]{markup(view.status.value)}[/]")
     people = Table("participant", "name", "email", "status", "signed at", title="Participants")
     for p in view.participants or []:
-        name = " ".join(x for x in (_text(p.first_name), _text(p.last_name)) if x)
+        names = (p.first_name, p.last_name)
+        name = literal(" ".join(x for x in names if isinstance(x, str) and x))
         signed = p.signed_at.isoformat(timespec="seconds") if p.signed_at else ""
         people.add_row(
             str(p.participant_id),
@@ -114,9 +126,10 @@ def show_session(settings: Settings, session_id: UUID) -> None:
     console.print(docs)
     signed_docs = Table("signed document", "title", "status", title="Signed documents")
     for s in view.signed_documents or []:
-        status = getattr(s.processing_status, "value", "")
-        signed_docs.add_row(str(s.signed_document_id), _text(s.title), str(status))
+        state = getattr(s.processing_status, "value", "")
+        signed_docs.add_row(str(s.signed_document_id), _text(s.title), literal(state))
     console.print(signed_docs)
     aio = view.all_in_one_document
     if aio:
-        console.print(f"all-in-one: {_text(aio.title)} ({getattr(aio.status, 'value', '')})")
+        aio_state = markup(getattr(aio.status, "value", ""))
+        console.print(f"all-in-one: {markup(aio.title)} ({aio_state})")

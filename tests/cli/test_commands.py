@@ -142,12 +142,12 @@ def test_batch_sends_every_row_and_resumes(
             "docs/a.pdf,,Di Eve,di@example.com,,",
         ],
     )
-    journal = tmp_path / "journal.jsonl"
+    ledger = tmp_path / "ledger.sqlite"
     result = run(
-        *server.flags, "batch", str(manifest), "--concurrency", "2", "--journal", str(journal)
+        *server.flags, "batch", str(manifest), "-c", "2", "--ledger", str(ledger), "--rate", "500"
     )
     assert result.exit_code == 0, result.output
-    assert "3 started, 0 failed, 0 skipped" in result.stdout
+    assert "3 rows: 3 started, 0 failed, 0 unknown" in result.stdout
     sessions = {s.subject: s for s in server.sandbox.store.sessions.values()}
     assert set(sessions) == {"One", "Two", "a"}
     two = sessions["Two"]
@@ -156,10 +156,12 @@ def test_batch_sends_every_row_and_resumes(
         ("bo@example.com", None),
         (None, "5551234567"),
     ]
-    again = run(*server.flags, "batch", str(manifest), "--journal", str(journal))
+    again = run(*server.flags, "batch", str(manifest), "--ledger", str(ledger))
     assert again.exit_code == 0, again.output
-    assert "0 started, 0 failed, 3 skipped" in again.stdout
+    assert "3 rows: 3 started" in again.stdout and "started  " not in again.stdout
     assert len(server.sandbox.store.sessions) == 3
+    status = run(*server.flags, "batch", str(manifest), "--ledger", str(ledger), "--status")
+    assert status.exit_code == 0 and "3 rows: 3 started" in status.stdout
 
 
 @pytest.mark.parametrize(
@@ -196,7 +198,7 @@ def test_batch_uses_aiohttp_when_installed_unless_told_otherwise(  # noqa: PLR09
     manifest = _manifest(tmp_path, pdf_file, ["docs/a.pdf,One,Ann Lee,ann@example.com,,no"])
     result = run(*server.flags, "batch", str(manifest), *option)
     assert result.exit_code == 0, result.output
-    assert "1 started, 0 failed, 0 skipped" in result.stdout
+    assert "1 started, 0 failed" in result.stdout
     assert used == [expected]
 
 
@@ -212,31 +214,74 @@ def test_batch_reports_failed_rows(
             "docs/broken.pdf,Broken,Bo Chen,bo@example.com,,",
         ],
     )
-    bad_pdf.write_bytes(b"this is not a PDF")
+    bad_pdf.write_bytes(b"%PDF-1.4 but then no PDF at all")
     result = run(*server.flags, "batch", str(manifest))
-    assert result.exit_code == 1
-    assert "1 started, 1 failed, 0 skipped" in result.stdout
-    assert result.stderr.strip() == "easyink: 1 of 2 row(s) failed"
+    assert result.exit_code == 3
+    assert "2 rows: 1 started, 1 failed" in result.stdout
+    assert result.stderr.strip() == (
+        "easyink: 1 row(s) failed: see the failed rows; run with --retry-failed (and --reconcile) "
+        "to send them again"
+    )
     assert [s.subject for s in server.sandbox.store.sessions.values()] == ["Fine"]
+    assert (tmp_path / "manifest.csv.ledger.sqlite").is_file()  # the default ledger
 
 
-@pytest.mark.parametrize(
-    ("row", "message"),
-    [
-        ("missing.pdf,S,Ann,ann@example.com,,", "manifest row 2: file"),
-        ("docs/a.pdf,S,,ann@example.com,,", "manifest row 2: the 'signer_name' column is empty"),
-        ("docs/a.pdf,S,Ann,ann@example.com,,maybe", "'sequential' must be yes or no"),
-    ],
-)
-def test_batch_bad_manifest_is_one_line(  # noqa: PLR0917 - pytest fixtures
-    run: Cli, server: Server, pdf_file: Path, tmp_path: Path, row: str, message: str
+def test_batch_lists_every_invalid_row_and_sends_nothing(
+    run: Cli, server: Server, pdf_file: Path, tmp_path: Path
 ) -> None:
-    manifest = _manifest(tmp_path, pdf_file, [row])
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "text.pdf").write_text("not a PDF")
+    manifest = _manifest(
+        tmp_path,
+        pdf_file,
+        [
+            "docs/a.pdf,Fine,Ann Lee,ann@example.com,,",
+            "missing.pdf,S,Ann,ann@example.com,,",
+            "docs/a.pdf,S,,ann@example.com,,",
+            "docs/a.pdf,S,Ann,ann@example,,maybe",
+            "docs/text.pdf,S,Bo Chen,,555,",
+            f"docs/a.pdf,{'x' * 501},Cy Dee,cy@example.com,,",
+            "docs/a.pdf,Fine,Ann Lee,ann@example.com,,",
+        ],
+    )
     result = run(*server.flags, "batch", str(manifest))
     assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0]
+    invalid = [line for line in result.stdout.splitlines() if line.startswith("invalid")]
+    assert [line.split(":")[0] for line in invalid] == [
+        f"invalid  row {n}" for n in (2, 3, 4, 5, 6, 7, 8)
+    ]
+    text = "\n".join(invalid)
+    for expected in (
+        "missing.pdf' does not exist",
+        "the 'signer_name' column is empty",
+        "'ann@example' is not a valid e-mail address",
+        "'sequential' must be yes or no, got 'maybe'",
+        "is not a PDF",
+        "phone must be 10 digits",
+        "longer than 500 characters",
+        "duplicate content",
+    ):
+        assert expected in text
+    assert result.stderr.strip() == (
+        "easyink: 7 invalid row(s), nothing sent: fix them, or pass --skip-invalid to send "
+        "the others"
+    )
     assert server.sandbox.store.sessions == {}
+    assert server.sandbox.request_log == []
+    skipped = run(*server.flags, "batch", str(manifest), "--skip-invalid")
+    assert skipped.exit_code == 3
+    assert "7 rows: 0 started" in skipped.stdout and "7 invalid" in skipped.stdout
+    assert server.sandbox.store.sessions == {}  # the only valid rows were duplicates
+
+
+def test_batch_manifest_without_required_column_is_one_line(
+    run: Cli, server: Server, tmp_path: Path
+) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,subject\na.pdf,S\n")
+    result = run(*server.flags, "batch", str(manifest))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"easyink: manifest {manifest} has no 'signer_name' column"
 
 
 def test_login_against_local_sandbox_saves_token_privately(
@@ -391,7 +436,7 @@ def test_unexpected_error_is_one_line_without_traceback(
     def broken(path: Path) -> dict[str, str]:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr("easyink_ext.cli._config.read_config", broken)
+    monkeypatch.setattr("easyink_ext.cli._config.load_config", broken)
     result = run("sessions", "list")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [

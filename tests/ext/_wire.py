@@ -10,7 +10,8 @@ alive) or one of the faults:
 - ``STALL``: read the request and never answer (until the server stops);
 - ``GARBAGE``: answer bytes that are not HTTP, then close;
 - ``SHORT_BODY``: answer ``200`` announcing 1,000 body bytes, send 10, then close;
-- ``STALL_BODY``: answer ``200`` announcing 1,000 body bytes, send 10, then stall.
+- ``STALL_BODY``: answer ``200`` announcing 1,000 body bytes, send 10, then stall;
+- ``TRICKLE``: answer ``200`` announcing 1,000 body bytes and send one every 20 ms.
 
 ``close_after_answer=True`` closes every connection right after its answer, without saying
 so (no ``Connection: close``), as a server whose keep-alive timeout just expired does.
@@ -36,6 +37,7 @@ STALL = "stall"
 GARBAGE = "garbage"
 SHORT_BODY = "short-body"
 STALL_BODY = "stall-body"
+TRICKLE = "trickle"
 
 WireStep = httpx.Response | str
 
@@ -138,9 +140,14 @@ class WireAPI:
             return not self.close_after_answer
         if step == GARBAGE:
             writer.write(b"this is not HTTP\r\n\r\n")
-        elif step in (SHORT_BODY, STALL_BODY):
+        elif step in (SHORT_BODY, STALL_BODY, TRICKLE):
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
         await writer.drain()
+        if step == TRICKLE:
+            for _ in range(990):
+                await asyncio.sleep(0.02)
+                writer.write(b"x")
+                await writer.drain()
         if step in (STALL, STALL_BODY):
             await self._stop.wait()
         return False

@@ -89,3 +89,11 @@ async def ei(api: MockAPI, sleeps: list[float]) -> AsyncIterator[EasyInk]:
 
 def json_body(request: httpx.Request) -> Any:
     return json.loads(request.content)
+
+
+def pool_of(ei: EasyInk) -> httpx.AsyncBaseTransport:
+    """The transport ``ei`` sends through (under the attempt-span wrapper of easyink_ext._otel)."""
+    from easyink_ext._otel import AttemptTransport
+
+    inner = ei._core._inner
+    return inner.inner if isinstance(inner, AttemptTransport) else inner

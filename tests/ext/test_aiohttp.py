@@ -25,7 +25,7 @@ from easyink_client.models import CreateDraftRequest
 from easyink_ext import APIConnectionError, EasyInk, OutcomeUnknownError
 from easyink_ext._client import aiohttp_transport
 
-from .conftest import DRAFT_ID, TOKEN
+from .conftest import DRAFT_ID, TOKEN, pool_of
 
 aiohttp = pytest.importorskip("aiohttp")
 
@@ -160,7 +160,7 @@ async def test_backend_option_checks() -> None:
         EasyInk(token=TOKEN, backend="aiohttp", transport=httpx.MockTransport(lambda r: r))
     limits = httpx.Limits(max_connections=7, max_keepalive_connections=7, keepalive_expiry=3.0)
     async with EasyInk(token=TOKEN, backend="aiohttp", limits=limits) as ei:
-        inner = ei._core._inner
+        inner = pool_of(ei)
         assert isinstance(inner, AiohttpTransport) and inner.limits == limits
         assert ei.backend == "aiohttp" and ei.with_options(max_retries=0).backend == "aiohttp"
     async with EasyInk(token=TOKEN) as default:

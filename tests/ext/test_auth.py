@@ -90,7 +90,7 @@ def oauth(idp: IdentityServer) -> OAuthClient:
 
 
 async def _exists(ei: EasyInk) -> None:
-    await session_exists.asyncio(DRAFT, client=ei.client)
+    await session_exists.asyncio_detailed(DRAFT, client=ei.client)
 
 
 def test_endpoints_for_issuers() -> None:
@@ -288,7 +288,7 @@ async def test_401_refreshes_once_and_replays_once(oauth: OAuthClient, idp: Iden
         base_url=BASE_URL, token_provider=always, transport=httpx.MockTransport(deny)
     ) as ei:
         with pytest.raises(AuthenticationError):
-            await session_exists.asyncio(DRAFT, client=ei.client)
+            await session_exists.asyncio_detailed(DRAFT, client=ei.client)
     assert count == 2
     assert idp.hits == hits_before + 1
     await oauth.aclose()
@@ -304,7 +304,7 @@ async def test_static_token_401_is_not_replayed() -> None:
 
     async with EasyInk(base_url=BASE_URL, token="t", transport=httpx.MockTransport(deny)) as ei:
         with pytest.raises(AuthenticationError):
-            await session_exists.asyncio(DRAFT, client=ei.client)
+            await session_exists.asyncio_detailed(DRAFT, client=ei.client)
     assert count == 1
 
 

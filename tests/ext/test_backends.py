@@ -35,13 +35,25 @@ from easyink_ext import (
     RetryBudget,
 )
 from easyink_ext._client import aiohttp_transport
+from easyink_ext._limits import STREAM
 
-from ._wire import DROP, DROP_UNREAD, GARBAGE, SHORT_BODY, STALL, STALL_BODY, WireAPI
+from ._wire import (
+    DROP,
+    DROP_UNREAD,
+    GARBAGE,
+    SHORT_BODY,
+    STALL,
+    STALL_BODY,
+    TRICKLE,
+    WireAPI,
+)
 from .conftest import DRAFT, DRAFT_ID, TOKEN, api_error
 
 pytestmark = pytest.mark.integration
 
 OK_DRAFT = httpx.Response(200, json={"signingSessionId": DRAFT_ID})
+# What the download helpers send: the answer's body is streamed, not read within the attempt.
+STREAMED = {STREAM: True}
 CREATED = httpx.Response(200, json=DRAFT_ID)
 
 
@@ -287,17 +299,37 @@ async def test_401_refreshes_the_token_and_replays_once(wire: WireAPI, backend: 
 # --- bodies: streaming, cut short, stalled -------------------------------------------------
 
 
-async def test_body_cut_short_or_stalled_raises_the_same_httpx_errors(
+async def test_body_cut_short_or_stalled_raises_the_same_errors(
     wire: WireAPI, backend: str
 ) -> None:
     async with client(wire, backend, timeout=httpx.Timeout(10.0, read=0.2)) as ei:
         wire.steps = [SHORT_BODY]
-        with pytest.raises(httpx.RemoteProtocolError):
+        with pytest.raises(APIConnectionError) as cut:
             await ei.http_client.get("/short")
+        assert "RemoteProtocolError" in str(cut.value)
+        assert not isinstance(cut.value, (APITimeoutError, OutcomeUnknownError))
+        cut_requests = wire.count
         wire.steps = [STALL_BODY]
-        with pytest.raises(httpx.ReadTimeout):
+        with pytest.raises(APITimeoutError) as stalled:
             await ei.http_client.get("/stalled")
-    assert wire.count == 2  # the answer's head was 200: nothing to retry at the transport
+        assert "ReadTimeout" in str(stalled.value)
+    assert (cut_requests, wire.count) == (3, 6)  # each GET: 1 + 2 retries
+
+
+async def test_whole_attempt_deadline_bounds_a_trickling_answer(
+    wire: WireAPI, backend: str
+) -> None:
+    """Each byte comes well within the read timeout; the attempt as a whole does not."""
+    wire.steps = [TRICKLE]
+    async with client(wire, backend, timeout=0.3) as ei:
+        with pytest.raises(APITimeoutError) as slow_get:
+            await ei.http_client.get("/trickle")
+        assert wire.count == 3  # a GET: retried like a read timeout
+        with pytest.raises(OutcomeUnknownTimeoutError) as slow_post:
+            await _create(ei)
+        assert wire.count == 4  # a POST: not replayed
+    for error in (slow_get.value, slow_post.value):
+        assert "no complete answer within the 0.3 s timeout" in str(error)
 
 
 async def test_streamed_answer_arrives_in_pieces_and_closing_frees_the_connection(
@@ -307,10 +339,10 @@ async def test_streamed_answer_arrives_in_pieces_and_closing_frees_the_connectio
     wire.steps = [httpx.Response(200, content=body)]
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with client(wire, backend, limits=limits, **_one_pool(backend)) as ei:
-        async with ei.http_client.stream("GET", "/big") as answer:
+        async with ei.http_client.stream("GET", "/big", extensions=STREAMED) as answer:
             pieces = [len(chunk) async for chunk in answer.aiter_raw()]
         assert sum(pieces) == len(body) and len(pieces) > 1
-        async with ei.http_client.stream("GET", "/big") as answer:
+        async with ei.http_client.stream("GET", "/big", extensions=STREAMED) as answer:
             first = await answer.aiter_raw().__anext__()
             assert first  # closed after one piece: the connection is not reused dirty
         answer = await ei.http_client.get("/big")
@@ -355,7 +387,7 @@ async def test_pool_timeout_is_never_sent_and_the_slot_comes_back(
     async with client(
         wire, backend, limits=limits, timeout=timeout, max_retries=0, **_one_pool(backend)
     ) as ei:
-        async with ei.http_client.stream("GET", "/held"):
+        async with ei.http_client.stream("GET", "/held", extensions=STREAMED):
             with pytest.raises(APITimeoutError) as info:
                 await _create(ei)
             assert not isinstance(info.value, OutcomeUnknownError)

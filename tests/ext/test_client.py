@@ -12,7 +12,7 @@ import pytest
 from easyink_client import AuthenticatedClient
 from easyink_client.api.signing_session_drafts import create_draft
 from easyink_client.api.signing_sessions import session_exists
-from easyink_client.models import CreateDraftRequest, PropertySorting, SortableProperty
+from easyink_client.models import CreateDraftRequest
 from easyink_ext import (
     PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
@@ -22,7 +22,7 @@ from easyink_ext import (
     InternalServerError,
     sort_by,
 )
-from easyink_ext.pagination import sorting_to_query
+from easyink_ext.pagination import PropertySorting, SortableProperty, sorting_to_query
 
 from .._secrets import assert_no_secret
 from .conftest import BASE_URL, DRAFT_ID, TOKEN, MockAPI, api_error
@@ -36,7 +36,7 @@ def test_constants() -> None:
 
 async def test_client_is_generated_client_with_bearer(api: MockAPI, ei: EasyInk) -> None:
     assert isinstance(ei.client, AuthenticatedClient)
-    await session_exists.asyncio(UUID(DRAFT_ID), client=ei.client)
+    await session_exists.asyncio_detailed(UUID(DRAFT_ID), client=ei.client)
     request = api.requests[0]
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert request.headers["User-Agent"].startswith("easyink-python/")
@@ -56,16 +56,18 @@ async def test_with_options_shares_pool_and_budget(api: MockAPI, ei: EasyInk) ->
     assert view.client is not ei.client
     api.steps = [api_error(503, "InternalServerError", "busy")]
     with pytest.raises(InternalServerError):
-        await session_exists.asyncio(UUID(DRAFT_ID), client=view.client)
+        await session_exists.asyncio_detailed(UUID(DRAFT_ID), client=view.client)
     assert api.count == 1
     await view.aclose()  # a view does not own the pool: the parent keeps working
     api.steps = [httpx.Response(200)]
-    await session_exists.asyncio(UUID(DRAFT_ID), client=ei.client)
+    await session_exists.asyncio_detailed(UUID(DRAFT_ID), client=ei.client)
     assert api.requests[-1].extensions["timeout"]["read"] == 30.0
 
 
 async def test_view_timeout_reaches_the_request(api: MockAPI, ei: EasyInk) -> None:
-    await session_exists.asyncio(UUID(DRAFT_ID), client=ei.with_options(timeout=1.5).client)
+    await session_exists.asyncio_detailed(
+        UUID(DRAFT_ID), client=ei.with_options(timeout=1.5).client
+    )
     assert api.requests[0].extensions["timeout"]["read"] == 1.5
 
 
@@ -99,9 +101,9 @@ async def test_client_and_views_refuse_to_send_after_close(api: MockAPI) -> None
     view = ei.with_options(max_retries=0)
     await ei.aclose()
     with pytest.raises(RuntimeError, match="closed"):
-        await session_exists.asyncio(UUID(DRAFT_ID), client=ei.client)
+        await session_exists.asyncio_detailed(UUID(DRAFT_ID), client=ei.client)
     with pytest.raises(RuntimeError, match="EasyInk client is closed"):
-        await session_exists.asyncio(UUID(DRAFT_ID), client=view.client)
+        await session_exists.asyncio_detailed(UUID(DRAFT_ID), client=view.client)
     assert api.count == 0
 
 
@@ -163,7 +165,7 @@ async def test_debug_log_lines_and_redaction(
 ) -> None:
     api.steps = [api_error(503, "InternalServerError", f"echo Bearer {TOKEN}"), httpx.Response(200)]
     with caplog.at_level(logging.DEBUG, logger="easyink"):
-        await session_exists.asyncio(UUID(DRAFT_ID), client=ei.client)
+        await session_exists.asyncio_detailed(UUID(DRAFT_ID), client=ei.client)
     lines = [r.getMessage() for r in caplog.records if r.name == "easyink"]
     path = f"/api/signingSessions/{DRAFT_ID}"
     assert lines[0] == f"request HEAD {path} attempt=1"
@@ -177,7 +179,7 @@ async def test_debug_log_lines_and_redaction(
 async def test_error_text_is_redacted(api: MockAPI, ei: EasyInk) -> None:
     api.steps = [api_error(400, "ValidationError", f"bad token Bearer {TOKEN}")]
     with pytest.raises(BadRequestError) as info:
-        await session_exists.asyncio(UUID(DRAFT_ID), client=ei.client)
+        await session_exists.asyncio_detailed(UUID(DRAFT_ID), client=ei.client)
     assert_no_secret(str(info.value), TOKEN)
     assert "[REDACTED]" in str(info.value)
 
@@ -188,5 +190,7 @@ async def test_proxy_environment_does_not_bypass_the_transport(
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
     async with EasyInk(base_url=BASE_URL, token=TOKEN, transport=api.transport()) as ei:
-        await session_exists.asyncio(UUID(DRAFT_ID), client=ei.with_options(timeout=2).client)
+        await session_exists.asyncio_detailed(
+            UUID(DRAFT_ID), client=ei.with_options(timeout=2).client
+        )
     assert api.count == 1

@@ -16,7 +16,7 @@ from easyink_ext._client import DEFAULT_POOL_SHARDS
 from easyink_ext._pool import DEFAULT_LIMITS, ShardedTransport, split_limits
 from easyink_sandbox import SandboxConfig, run_server
 
-from .conftest import BASE_URL, TOKEN, MockAPI
+from .conftest import BASE_URL, TOKEN, MockAPI, pool_of
 
 
 async def test_same_task_keeps_its_shard_and_tasks_spread_round_robin() -> None:
@@ -113,19 +113,19 @@ async def test_aclose_closes_every_shard(monkeypatch: pytest.MonkeyPatch) -> Non
 
 async def test_easyink_default_transport_is_sharded() -> None:
     ei = EasyInk(base_url=BASE_URL, token=TOKEN)
-    inner = ei._core._inner
+    inner = pool_of(ei)
     assert isinstance(inner, ShardedTransport)
     assert inner.shards == DEFAULT_POOL_SHARDS
     assert inner.limits == DEFAULT_LIMITS
     await ei.aclose()
 
     single = EasyInk(base_url=BASE_URL, token=TOKEN, pool_shards=1)
-    assert type(single._core._inner) is httpx.AsyncHTTPTransport
+    assert type(pool_of(single)) is httpx.AsyncHTTPTransport
     await single.aclose()
 
     limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
     custom = EasyInk(base_url=BASE_URL, token=TOKEN, pool_shards=4, limits=limits)
-    inner = custom._core._inner
+    inner = pool_of(custom)
     assert isinstance(inner, ShardedTransport)
     assert inner.shard_limits == split_limits(limits, 4)
     await custom.aclose()
@@ -134,7 +134,7 @@ async def test_easyink_default_transport_is_sharded() -> None:
 async def test_user_transport_is_used_as_is(api: MockAPI) -> None:
     user_transport = api.transport()
     async with EasyInk(base_url=BASE_URL, token=TOKEN, transport=user_transport) as ei:
-        assert ei._core._inner is user_transport
+        assert pool_of(ei) is user_transport
     with pytest.raises(ValueError, match="pool_shards"):
         EasyInk(base_url=BASE_URL, token=TOKEN, transport=user_transport, pool_shards=4)
     async with httpx.AsyncClient() as http:
@@ -152,7 +152,7 @@ async def test_concurrent_tasks_over_a_real_socket_use_their_own_shards() -> Non
         async with EasyInk(
             base_url=server.url, token=sandbox.issue_token(), pool_shards=shards
         ) as ei:
-            transport = ei._core._inner
+            transport = pool_of(ei)
             assert isinstance(transport, ShardedTransport)
 
             async def workflow(n: int) -> int:

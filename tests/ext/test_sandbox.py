@@ -216,7 +216,7 @@ async def test_dropped_connection_on_get_is_retried(ei: EasyInk, sandbox: Sandbo
     sandbox.faults = _faults(drop_rate=1.0)
     sandbox.reset_log()
     with pytest.raises(APIConnectionError) as info:
-        await session_exists.asyncio(uuid4(), client=ei.client)
+        await session_exists.asyncio_detailed(uuid4(), client=ei.client)
     assert not isinstance(info.value, OutcomeUnknownError)
     assert len(_api_log(sandbox)) == 3
 

@@ -1,33 +1,20 @@
-"""run_batch: ordering, error capture, concurrency bound, rate limit, journal and re-runs."""
+"""run_batch: ordering, error capture, concurrency bound, rate limit (no ledger given)."""
 
 from __future__ import annotations
 
 import itertools
-import json
-from pathlib import Path
 
 import anyio
 import pytest
 
-from easyink_ext.batch import (
-    UNKNOWN_OUTCOME,
-    BatchProgress,
-    BatchResult,
-    JournalError,
-    RateLimiter,
-    read_journal,
-    run_batch,
-)
+from easyink_ext.batch import BatchProgress, BatchResult, RateLimiter, run_batch
+from easyink_ext.ledger import item_digest, key_from_digest
 
 from .conftest import VirtualClock
 
 
 class Stop(BaseException):
     """A BaseException that is not cancellation (like KeyboardInterrupt)."""
-
-
-def _lines(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 # -- ordering, errors, concurrency ----------------------------------------------------------
@@ -42,8 +29,8 @@ async def test_results_come_back_in_input_order() -> None:
     results = await run_batch(range(20), fn, concurrency=5)
     assert [r.index for r in results] == list(range(20))
     assert [r.value for r in results] == [n * n for n in range(20)]
-    assert all(r.ok and r.error is None and not r.skipped for r in results)
-    assert [r.key for r in results] == [str(n) for n in range(20)]
+    assert all(r.ok and r.error is None and r.here for r in results)
+    assert [r.key for r in results] == [key_from_digest(item_digest(n)) for n in range(20)]
 
 
 async def test_every_exception_becomes_an_error_result() -> None:
@@ -114,8 +101,8 @@ async def test_concurrency_is_bounded_and_used() -> None:
     results = await run_batch(range(1000), fn, concurrency=3)
     assert len(results) == 1000
     assert peak == 3
-    # Three worker tasks serve the 1000 inputs: no task per input.
-    assert max(tasks_seen) <= baseline + 3
+    # Three worker tasks (and one heartbeat) serve the 1000 inputs: no task per input.
+    assert max(tasks_seen) <= baseline + 4
 
 
 async def test_shared_capacity_limiter_bounds_across_batches() -> None:
@@ -180,10 +167,10 @@ async def test_progress_reports_every_change() -> None:
 
     await run_batch(range(4), fn, concurrency=2, on_progress=seen.append)
     final = seen[-1]
-    assert (final.total, final.started, final.succeeded, final.failed) == (4, 4, 3, 1)
-    assert final.in_flight == 0 and final.done == 4
-    assert len(seen) == 8  # one per start and one per finish
-    assert all(p.in_flight <= 2 for p in seen)
+    assert (final.total, final.started, final.failed, final.sent_here) == (4, 3, 1, 3)
+    assert final.in_progress == 0 and final.pending == 0 and final.done == 4
+    assert seen[0].pending == 4
+    assert all(p.in_progress <= 2 for p in seen)
 
 
 # -- rate limit -----------------------------------------------------------------------------
@@ -241,141 +228,11 @@ async def test_rate_per_second_builds_a_limiter(monkeypatch: pytest.MonkeyPatch)
     assert acquired == [50.0, 50.0, 50.0]
 
 
-# -- journal --------------------------------------------------------------------------------
-
-
-async def test_journal_records_and_rerun_skips(tmp_path: Path) -> None:
-    journal = tmp_path / "batch.jsonl"
-    calls: list[str] = []
-
-    async def fn(name: str) -> int:
-        calls.append(name)
-        if name == "bad":
-            raise ValueError("refused")
-        return len(name)
-
-    items = ["alpha", "bad", "gamma"]
-    first = await run_batch(
-        items, fn, journal=journal, key=lambda s: f"k-{s}", serialize_result=str
-    )
-    assert [r.ok for r in first] == [True, False, True]
-    records = _lines(journal)
-    assert [(r["key"], r["event"]) for r in records if r["key"] == "k-bad"] == [
-        ("k-bad", "started"),
-        ("k-bad", "failed"),
-    ]
-    assert {"key": "k-alpha", "event": "succeeded", "result": "5"} in records
-
-    calls.clear()
-    again = await run_batch(
-        [*items, "delta"], fn, journal=journal, key=lambda s: f"k-{s}", serialize_result=str
-    )
-    assert calls == ["delta"]
-    assert [r.skipped for r in again] == [True, True, True, False]
-    assert [r.previous for r in again] == [
-        "succeeded: 5",
-        "failed: ValueError: refused",
-        "succeeded: 5",
-        None,
-    ]
-    assert again[3].ok and again[3].value == 5
-    assert not again[0].ok and again[0].value is None and again[0].error is None
-    assert read_journal(journal)["k-delta"] == "succeeded: 5"
-
-
-async def test_crash_between_started_and_outcome_is_reported_unknown(tmp_path: Path) -> None:
-    journal = tmp_path / "j.jsonl"
-
-    async def crashing(n: int) -> int:
-        await anyio.lowlevel.checkpoint()
-        if n == 1:
-            raise Stop  # the process "dies" while calls are in flight
-        await anyio.sleep_forever()
-        return n  # pragma: no cover
-
-    with pytest.raises(Stop):
-        await run_batch(range(6), crashing, concurrency=2, journal=journal)
-    recorded = read_journal(journal)
-    assert recorded == {"0": UNKNOWN_OUTCOME, "1": UNKNOWN_OUTCOME}
-
-    calls: list[int] = []
-
-    async def fn(n: int) -> int:
-        calls.append(n)
-        return n
-
-    results = await run_batch(range(6), fn, concurrency=2, journal=journal)
-    assert sorted(calls) == [2, 3, 4, 5]
-    assert [r.previous for r in results[:2]] == [UNKNOWN_OUTCOME, UNKNOWN_OUTCOME]
-    assert results[0].skipped and results[1].skipped
-
-
-async def test_torn_last_line_is_dropped_and_repaired(tmp_path: Path) -> None:
-    journal = tmp_path / "j.jsonl"
-    journal.write_text(
-        '{"key":"0","event":"started"}\n{"key":"0","event":"succeeded"}\n{"key":"1","ev'
-    )
-    calls: list[int] = []
-
-    async def fn(n: int) -> int:
-        calls.append(n)
-        return n
-
-    results = await run_batch(range(3), fn, journal=journal)
-    assert calls == [1, 2]  # the torn "started" of 1 never completed: 1 was not started
-    assert results[0].skipped and results[0].previous == "succeeded"
-    records = _lines(journal)  # every line parses again
-    assert [(r["key"], r["event"]) for r in records][:2] == [("0", "started"), ("0", "succeeded")]
-    assert len(records) == 6
-
-
-async def test_torn_last_line_that_happens_to_parse_is_still_dropped(tmp_path: Path) -> None:
-    journal = tmp_path / "j.jsonl"
-    journal.write_text('{"key":"0","event":"started"}')  # no newline: the write was cut
-    assert read_journal(journal) == {}
-
-
-async def test_damage_in_the_middle_is_an_error(tmp_path: Path) -> None:
-    journal = tmp_path / "j.jsonl"
-    journal.write_text('{"key":"0","event":"started"}\nnot json\n{"key":"1","event":"started"}\n')
-
-    async def fn(n: int) -> int:  # pragma: no cover
-        return n
-
-    with pytest.raises(JournalError, match="line 2"):
-        await run_batch(range(2), fn, journal=journal)
-
-
-async def test_journal_started_is_durable_before_the_call(tmp_path: Path) -> None:
-    journal = tmp_path / "j.jsonl"
-    seen: list[dict[str, str]] = []
-
-    async def fn(n: int) -> int:
-        seen.append(read_journal(journal))
-        return n
-
-    await run_batch(range(3), fn, concurrency=1, journal=journal)
-    assert seen[0] == {"0": UNKNOWN_OUTCOME}
-    assert seen[2]["2"] == UNKNOWN_OUTCOME
-    assert seen[2]["0"] == "succeeded"
-
-
-async def test_many_concurrent_writers_share_the_journal(tmp_path: Path) -> None:
-    journal = tmp_path / "j.jsonl"
-
-    async def fn(n: int) -> int:
-        await anyio.lowlevel.checkpoint()
-        return n
-
-    results = await run_batch(range(300), fn, concurrency=32, journal=journal)
-    assert all(r.ok for r in results)
-    records = _lines(journal)
-    assert len(records) == 600
-    assert read_journal(journal) == {str(n): "succeeded" for n in range(300)}
+# -- ledger: see test_batch_ledger.py --------------------------------------------------------
 
 
 def test_batch_result_is_generic_and_frozen() -> None:
-    result: BatchResult[int, str] = BatchResult(0, 1, "0", ok=True, value="x", error=None)
+    result: BatchResult[int, str] = BatchResult(0, 1, "0", "started", value="x")
     with pytest.raises(AttributeError):
-        result.ok = False  # type: ignore[misc]
-    assert result.skipped is False and result.previous is None
+        result.state = "failed"  # type: ignore[misc]
+    assert result.ok and result.error is None and result.detail is None and not result.here

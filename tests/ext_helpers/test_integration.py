@@ -19,7 +19,7 @@ from easyink_client.api.signing_session_drafts import get_draft
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_ext import EasyInk
 from easyink_ext import downloads as downloads_module
-from easyink_ext.batch import read_journal, run_batch
+from easyink_ext.batch import run_batch
 from easyink_ext.downloads import (
     download_all_in_one_document,
     download_draft_document,
@@ -27,6 +27,7 @@ from easyink_ext.downloads import (
     download_signed_document,
 )
 from easyink_ext.errors import NotFoundError
+from easyink_ext.ledger import SQLiteLedger
 from easyink_ext.waiters import (
     PollPolicy,
     SessionEndedError,
@@ -209,10 +210,10 @@ async def test_cancelled_download_leaves_no_file_and_frees_the_connection(
     assert isinstance(details, SigningConfiguration)
 
 
-async def test_batch_with_journal_against_the_sandbox(
+async def test_batch_with_a_ledger_against_the_sandbox(
     server: RunningServer, ei: EasyInk, tmp_path: Path
 ) -> None:
-    journal = tmp_path / "drafts.jsonl"
+    ledger = tmp_path / "drafts.sqlite"
     subjects = [f"Batch agreement {n}" for n in range(12)]
 
     async def create(subject: str) -> UUID:
@@ -220,18 +221,21 @@ async def test_batch_with_journal_against_the_sandbox(
             raise RuntimeError("refused by the caller")
         return await new_draft(ei, subject)
 
-    first = await run_batch(
-        subjects, create, concurrency=4, journal=journal, key=lambda s: s, serialize_result=str
-    )
+    first = await run_batch(subjects, create, ledger=ledger, key=lambda s: s, serialize_result=str)
     assert sum(r.ok for r in first) == 11
     posts = _count(server, "POST", "/api/signingSessionDrafts")
     assert posts == 11
 
-    again = await run_batch(
-        subjects, create, concurrency=4, journal=journal, key=lambda s: s, serialize_result=str
-    )
-    assert all(r.skipped for r in again)
+    again = await run_batch(subjects, create, ledger=ledger, key=lambda s: s, serialize_result=str)
+    assert not any(r.here for r in again)
     assert _count(server, "POST", "/api/signingSessionDrafts") == posts  # nothing sent again
-    recorded = read_journal(journal)
-    assert recorded["Batch agreement 5"] == "failed: RuntimeError: refused by the caller"
-    assert recorded["Batch agreement 0"] == f"succeeded: {first[0].value}"
+    opened = SQLiteLedger(ledger)
+    await opened.open()
+    try:
+        recorded = await opened.records(subjects)
+    finally:
+        await opened.aclose()
+    failed = recorded["Batch agreement 5"]
+    assert (failed.state, failed.clean) == ("failed", False)
+    assert failed.error == "RuntimeError: refused by the caller"
+    assert recorded["Batch agreement 0"].session_id == str(first[0].value)

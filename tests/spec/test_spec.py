@@ -64,6 +64,9 @@ OPERATIONS_TABLE: dict[tuple[str, str], bool] = {
 }
 
 
+_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
 def _operations() -> dict[tuple[str, str], dict[str, Any]]:
     return {
         (method.upper(), path): op
@@ -163,6 +166,37 @@ def test_example_validates_against_its_schema(example: Any) -> None:
     assert not errors, errors
 
 
+def test_head_operations_declare_no_bodies() -> None:
+    for (method, path), op in _operations().items():
+        if method == "HEAD":
+            for status, declared in op["responses"].items():
+                assert "content" not in declared, (path, status)
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def test_every_component_is_used() -> None:
+    used = _refs(SPEC)
+    for kind, components in SPEC["components"].items():
+        if kind in ("securitySchemes",):
+            continue
+        for name in components:
+            assert f"#/components/{kind}/{name}" in used, f"unused component {kind}/{name}"
+
+
+def test_draft_not_found_promises_404_for_the_draft_only() -> None:
+    description = SPEC["components"]["responses"]["DraftNotFound"]["description"]
+    assert "or a resource addressed inside it" not in description
+    assert "400" in description
+
+
 @pytest.mark.parametrize(
     ("schema_name", "bad"),
     [
@@ -180,7 +214,11 @@ def test_example_validates_against_its_schema(example: Any) -> None:
         ),
         ("ElementPlacement", {"page": 1, "positionX": 0, "positionY": 0, "sizeX": 1}),
         ("VoidSessionRequest", {"reason": ""}),
+        ("VoidSessionRequest", {}),
+        ("VoidSessionRequest", {"reason": None}),
         ("RecreateSessionRequest", {"voidReason": "x" * 1001}),
+        ("RecreateSessionRequest", {"subject": "copy"}),
+        ("OneByOneSigningOrderRequest", {"participantsOrder": [_ID, _ID]}),
         (
             "SigningSessionSearchResult",
             {"items": [], "totalItemsCount": 0, "pagesCount": 0, "pageIndex": 0, "pageSize": 0},

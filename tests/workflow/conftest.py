@@ -16,7 +16,7 @@ from easyink_sandbox import Sandbox, SandboxApp, SandboxConfig, create_app, simp
 
 BASE = "http://sandbox.test"
 
-Mode = Literal["drop_after", "drop_before", "bad_request"]
+Mode = Literal["drop_after", "drop_before", "bad_request", "unavailable"]
 
 
 @attrs.define
@@ -41,7 +41,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
     """ASGI transport that breaks chosen requests.
 
     ``drop_after`` forwards the request (it takes effect) and then loses the answer;
-    ``drop_before`` loses the connection without forwarding; ``bad_request`` answers 400.
+    ``drop_before`` loses the connection without forwarding; ``bad_request`` answers 400 and
+    ``unavailable`` 503, both without forwarding.
     """
 
     def __init__(self, app: SandboxApp) -> None:
@@ -62,10 +63,11 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         rule.hits += 1
         if rule.mode == "drop_before":
             raise httpx.ReadError("connection reset by peer", request=request)
-        if rule.mode == "bad_request":
-            body = b'{"error": {"code": "ValidationError", "message": "injected failure"}}'
+        if rule.mode in ("bad_request", "unavailable"):
+            status, code = (400, "ValidationError") if rule.mode == "bad_request" else (503, "Busy")
+            body = b'{"error": {"code": "%s", "message": "injected failure"}}' % code.encode()
             return httpx.Response(
-                400, content=body, headers={"Content-Type": "application/json"}, request=request
+                status, content=body, headers={"Content-Type": "application/json"}, request=request
             )
         response = await self._inner.handle_async_request(request)
         await response.aread()

@@ -51,6 +51,36 @@ async def test_success_returns_every_id_and_session_is_pending(
     assert [d.title for d in session.documents.values()] == ["Contract", "Annex"]
 
 
+async def test_on_step_hears_each_step_before_its_requests(
+    ei: EasyInk, sandbox: Sandbox, transport: FaultyTransport, pdf: bytes
+) -> None:
+    heard: list[tuple[str, UUID | None, int]] = []
+
+    async def on_step(step: str, draft_id: UUID | None) -> None:
+        heard.append((step, draft_id, len(transport.requests)))
+
+    sent = await send_for_signature(
+        ei, documents=[pdf], signers=[ADA, ALAN], subject="Deal", sequential=True, on_step=on_step
+    )
+    assert [step for step, _, _ in heard] == [s for s in STEPS if s != "update draft"]
+    assert heard[0][1:] == (None, 0)  # before createDraft, nothing sent yet
+    assert {draft for _, draft, _ in heard[1:]} == {sent.session_id}  # known from then on
+    assert heard[1][2] == 1  # recorded right after createDraft, before the upload
+
+
+async def test_a_failing_on_step_fails_the_workflow_at_that_step(
+    ei: EasyInk, sandbox: Sandbox, pdf: bytes
+) -> None:
+    async def on_step(step: str, draft_id: UUID | None) -> None:
+        if step == "convert":
+            raise RuntimeError("the ledger said stop")
+
+    with pytest.raises(WorkflowError) as caught:
+        await send_for_signature(ei, documents=[pdf], signers=[ADA], subject="D", on_step=on_step)
+    assert (caught.value.step, caught.value.cleanup) == ("convert", "deleted")
+    assert statuses(sandbox) == []
+
+
 async def test_document_files_are_read_off_the_event_loop(
     ei: EasyInk, pdf: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -7,7 +7,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.api_error_response import ApiErrorResponse
 from ...types import Response
 
 
@@ -25,39 +24,30 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ApiErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
-        return response_200
+        return None
 
     if response.status_code == 400:
-        response_400 = ApiErrorResponse.from_dict(response.json())
-
-        return response_400
+        return None
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
-        return response_401
+        return None
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
-        return response_403
+        return None
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
-        return response_404
+        return None
 
     if response.status_code == 429:
-        response_429 = cast(Any, None)
-        return response_429
+        return None
 
     if response.status_code == 500:
-        response_500 = cast(Any, None)
-        return response_500
+        return None
 
     if response.status_code == 503:
-        response_503 = cast(Any, None)
-        return response_503
+        return None
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -65,9 +55,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ApiErrorResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -80,7 +68,7 @@ def sync_detailed(
     signing_session_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ApiErrorResponse]:
+) -> Response[Any]:
     """Draft exists
 
      Checks whether a signing session draft exists without retrieving its details: only the status
@@ -94,7 +82,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ApiErrorResponse]
+        Response[Any]
     """
 
     kwargs = _get_kwargs(
@@ -108,38 +96,11 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-def sync(
-    signing_session_id: UUID,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Any | ApiErrorResponse | None:
-    """Draft exists
-
-     Checks whether a signing session draft exists without retrieving its details: only the status
-    code is returned (200 exists, 404 does not), which is lighter than GET for existence checks.
-
-    Args:
-        signing_session_id (UUID):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Any | ApiErrorResponse
-    """
-
-    return sync_detailed(
-        signing_session_id=signing_session_id,
-        client=client,
-    ).parsed
-
-
 async def asyncio_detailed(
     signing_session_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ApiErrorResponse]:
+) -> Response[Any]:
     """Draft exists
 
      Checks whether a signing session draft exists without retrieving its details: only the status
@@ -153,7 +114,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ApiErrorResponse]
+        Response[Any]
     """
 
     kwargs = _get_kwargs(
@@ -163,32 +124,3 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    signing_session_id: UUID,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Any | ApiErrorResponse | None:
-    """Draft exists
-
-     Checks whether a signing session draft exists without retrieving its details: only the status
-    code is returned (200 exists, 404 does not), which is lighter than GET for existence checks.
-
-    Args:
-        signing_session_id (UUID):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Any | ApiErrorResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            signing_session_id=signing_session_id,
-            client=client,
-        )
-    ).parsed

@@ -117,8 +117,9 @@ def sync_detailed(
     """Search sessions
 
      Searches the caller's signing sessions with status filters, paging and sorting.
-    Sorting rules (`sorting.properties`) apply in order of priority; each is a `PropertySorting`
-    written as `propertyName` or `propertyName:asc|desc` (serialization inferred).
+    Sorting rules (`sorting.properties`) apply in order of priority; each is a property name
+    (`created`, `subject` or `status`), optionally followed by `:asc` or `:desc` (serialization
+    inferred).
 
     Args:
         page_index (int | Unset):  Default: 0.
@@ -159,8 +160,9 @@ def sync(
     """Search sessions
 
      Searches the caller's signing sessions with status filters, paging and sorting.
-    Sorting rules (`sorting.properties`) apply in order of priority; each is a `PropertySorting`
-    written as `propertyName` or `propertyName:asc|desc` (serialization inferred).
+    Sorting rules (`sorting.properties`) apply in order of priority; each is a property name
+    (`created`, `subject` or `status`), optionally followed by `:asc` or `:desc` (serialization
+    inferred).
 
     Args:
         page_index (int | Unset):  Default: 0.
@@ -196,8 +198,9 @@ async def asyncio_detailed(
     """Search sessions
 
      Searches the caller's signing sessions with status filters, paging and sorting.
-    Sorting rules (`sorting.properties`) apply in order of priority; each is a `PropertySorting`
-    written as `propertyName` or `propertyName:asc|desc` (serialization inferred).
+    Sorting rules (`sorting.properties`) apply in order of priority; each is a property name
+    (`created`, `subject` or `status`), optionally followed by `:asc` or `:desc` (serialization
+    inferred).
 
     Args:
         page_index (int | Unset):  Default: 0.
@@ -236,8 +239,9 @@ async def asyncio(
     """Search sessions
 
      Searches the caller's signing sessions with status filters, paging and sorting.
-    Sorting rules (`sorting.properties`) apply in order of priority; each is a `PropertySorting`
-    written as `propertyName` or `propertyName:asc|desc` (serialization inferred).
+    Sorting rules (`sorting.properties`) apply in order of priority; each is a property name
+    (`created`, `subject` or `status`), optionally followed by `:asc` or `:desc` (serialization
+    inferred).
 
     Args:
         page_index (int | Unset):  Default: 0.

@@ -1,0 +1,51 @@
+"""Batch ledgers: where :func:`easyink_ext.run_batch` records every row, across processes,
+machines and crashes.
+
+``run_batch(..., ledger=...)`` takes a file path (:class:`SQLiteLedger`, the embedded default:
+the processes of one machine), a ``postgresql://`` DSN (:class:`PostgresLedger`, extra
+``easyink[postgres]``: any number of processes on any number of machines), or any object
+implementing the :class:`Ledger` protocol. States, claims and leases: see
+:mod:`easyink_ext.ledger._protocol`; row keys and digests: :mod:`easyink_ext.ledger._identity`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._dsn import LedgerSpec, describe, is_dsn, redact_dsn
+from ._identity import content_digest, file_digest, item_digest, key_from_digest
+from ._memory import MemoryLedger
+from ._postgres import PostgresLedger
+from ._protocol import STATES, Ledger, LedgerError, RowRecord, RowSpec, RowState
+from ._sqlite import SQLiteLedger
+
+__all__ = [
+    "STATES",
+    "Ledger",
+    "LedgerError",
+    "LedgerSpec",
+    "MemoryLedger",
+    "PostgresLedger",
+    "RowRecord",
+    "RowSpec",
+    "RowState",
+    "SQLiteLedger",
+    "content_digest",
+    "describe",
+    "file_digest",
+    "item_digest",
+    "key_from_digest",
+    "open_ledger",
+    "redact_dsn",
+]
+
+
+def open_ledger(spec: Ledger | LedgerSpec | None) -> Ledger:
+    """The ledger ``spec`` names (not opened yet): a path, a DSN, a Ledger, or None (memory)."""
+    if spec is None:
+        return MemoryLedger()
+    if isinstance(spec, Ledger) and not isinstance(spec, (str, Path)):
+        return spec
+    if is_dsn(spec):
+        return PostgresLedger(str(spec))
+    return SQLiteLedger(Path(spec))

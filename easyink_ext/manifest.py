@@ -1,0 +1,185 @@
+"""Batch manifests: a CSV file of documents to send, checked whole before anything is sent.
+
+Columns (header row, case-insensitive):
+
+- ``file`` (required): a PDF, relative to the manifest's folder or absolute;
+- ``subject`` (default: the file's name without extension; at most 500 characters);
+- ``signer_name`` (required), ``signer_email``, ``signer_phone``: one signer, or several
+  separated by ``;`` (the n-th name goes with the n-th e-mail and phone; leave a position
+  empty when that signer has no e-mail or no phone);
+- ``sequential`` (optional): ``yes``/``true``/``1`` for one-by-one signing;
+- ``key`` (optional): the row's unique name in the ledger. Without it a row is known by a
+  digest of its content (every column and the file's bytes, see
+  :mod:`easyink_ext.ledger._identity`), so inserting or reordering rows changes no other row.
+
+:func:`read_manifest` checks every row (the file exists and is a PDF, names, e-mails, phones,
+delivery, the subject, the ``sequential`` flag, duplicate keys) and returns the valid rows and
+the invalid ones with all their problems, so that a run can refuse to start before its first
+request.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import attrs
+
+from .ledger import content_digest, file_digest, key_from_digest
+from .workflow import Signer, _check_signer
+
+__all__ = ["MAX_ROWS", "InvalidRow", "Manifest", "ManifestRow", "read_manifest"]
+
+MAX_ROWS = 1_000_000
+MAX_SUBJECT = 500
+_TRUE = frozenset({"1", "yes", "y", "true", "on"})
+_FALSE = frozenset({"", "0", "no", "n", "false", "off"})
+_PDF_MAGIC = b"%PDF-"
+
+
+@attrs.frozen
+class ManifestRow:
+    """One valid row: ``number`` is its line in the file (the header is line 1)."""
+
+    number: int
+    key: str
+    digest: str
+    file: Path
+    subject: str
+    signers: tuple[Signer, ...]
+    sequential: bool = False
+
+
+@attrs.frozen
+class InvalidRow:
+    """A row that cannot be sent, with every reason."""
+
+    number: int
+    key: str | None
+    problems: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"row {self.number}: " + "; ".join(self.problems)
+
+
+@attrs.frozen
+class Manifest:
+    """The rows of a manifest: ``rows`` can be sent, ``invalid`` cannot."""
+
+    path: Path
+    rows: tuple[ManifestRow, ...]
+    invalid: tuple[InvalidRow, ...]
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(";")]
+
+
+def _check_file(raw: dict[str, str], base: Path, problems: list[str]) -> Path | None:
+    text = (raw.get("file") or "").strip()
+    if not text:
+        problems.append("the 'file' column is empty")
+        return None
+    path = Path(text).expanduser()
+    path = path if path.is_absolute() else base / path
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_PDF_MAGIC))
+    except OSError:
+        problems.append(f"file {str(path)!r} does not exist or cannot be read")
+        return None
+    if head != _PDF_MAGIC:
+        problems.append(f"file {str(path)!r} is not a PDF")
+        return None
+    return path
+
+
+def _check_signers(raw: dict[str, str], problems: list[str]) -> tuple[Signer, ...]:
+    names = [n for n in _split(raw.get("signer_name")) if n]
+    if not names:
+        problems.append("the 'signer_name' column is empty")
+        return ()
+    emails, phones = _split(raw.get("signer_email")), _split(raw.get("signer_phone"))
+    if len(emails) > len(names) or len(phones) > len(names):
+        problems.append("more e-mails or phones than signer names")
+    signers = tuple(
+        Signer(
+            name=name,
+            email=(emails[i] if i < len(emails) else "") or None,
+            phone=(phones[i] if i < len(phones) else "") or None,
+        )
+        for i, name in enumerate(names)
+    )
+    seen: set[str] = set()
+    for index, signer in enumerate(signers):
+        try:
+            _check_signer(index, signer)
+        except ValueError as exc:
+            problems.append(str(exc))
+        if signer.email:
+            if signer.email.casefold() in seen:
+                problems.append(f"two signers share the e-mail address {signer.email!r}")
+            seen.add(signer.email.casefold())
+    return signers
+
+
+def _row(number: int, raw: dict[str, str], base: Path) -> ManifestRow | InvalidRow:
+    problems: list[str] = []
+    path = _check_file(raw, base, problems)
+    signers = _check_signers(raw, problems)
+    flag = (raw.get("sequential") or "").strip().lower()
+    if flag not in _TRUE | _FALSE:
+        problems.append(f"'sequential' must be yes or no, got {flag!r}")
+    subject = (raw.get("subject") or "").strip() or (path.stem if path else "")
+    if len(subject) > MAX_SUBJECT:
+        problems.append(f"the subject is longer than {MAX_SUBJECT} characters")
+    key = (raw.get("key") or "").strip() or None
+    if problems or path is None:
+        return InvalidRow(number, key, tuple(problems))
+    digest = content_digest(raw, [file_digest(path)])
+    key = key or key_from_digest(digest)
+    return ManifestRow(number, key, digest, path, subject, signers, flag in _TRUE)
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Read and check every row (``ValueError`` when the file itself is unusable)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None:
+            raise ValueError(f"manifest {path} is empty")
+        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
+        for required in ("file", "signer_name"):
+            if required not in reader.fieldnames:
+                raise ValueError(f"manifest {path} has no {required!r} column")
+        checked: list[ManifestRow | InvalidRow] = []
+        for number, raw in enumerate(reader, start=2):
+            if len(checked) >= MAX_ROWS:
+                raise ValueError(f"manifest {path} has more than {MAX_ROWS} rows")
+            checked.append(_row(number, {k: v or "" for k, v in raw.items() if k}, path.parent))
+    if not checked:
+        raise ValueError(f"manifest {path} has no rows")
+    return _without_duplicates(path, checked)
+
+
+def _without_duplicates(path: Path, checked: list[ManifestRow | InvalidRow]) -> Manifest:
+    """Rows sharing a key are all invalid: which one to send is not ours to guess."""
+    lines: dict[str, list[int]] = defaultdict(list)
+    for entry in checked:
+        if entry.key is not None:
+            lines[entry.key].append(entry.number)
+    rows: list[ManifestRow] = []
+    invalid: list[InvalidRow] = []
+    for entry in checked:
+        shared = lines.get(entry.key, []) if entry.key is not None else []
+        if len(shared) > 1:
+            others = ", ".join(str(n) for n in shared if n != entry.number)
+            what = "key" if not entry.key or not entry.key.startswith("content:") else "content"
+            problem = f"duplicate {what} {entry.key!r} (also row {others})"
+            problems = entry.problems if isinstance(entry, InvalidRow) else ()
+            invalid.append(InvalidRow(entry.number, entry.key, (*problems, problem)))
+        elif isinstance(entry, InvalidRow):
+            invalid.append(entry)
+        else:
+            rows.append(entry)
+    return Manifest(path, tuple(rows), tuple(invalid))
