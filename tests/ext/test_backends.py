@@ -37,6 +37,7 @@ from easyink_ext import (
 from easyink_ext._client import aiohttp_transport
 from easyink_ext._limits import STREAM
 
+from ..conftest import Recorded
 from ._wire import (
     DROP,
     DROP_UNREAD,
@@ -428,3 +429,28 @@ async def test_http_proxy_is_honoured(wire: WireAPI, backend: str) -> None:
     assert seen.target == f"http://api.test/api/signingSessionDrafts/{DRAFT_ID}"
     assert seen.headers["proxy-authorization"].startswith("Basic ")
     assert seen.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+# --- telemetry ---------------------------------------------------------------------------
+
+
+async def test_spans_name_the_same_failures(
+    wire: WireAPI, backend: str, recorded: Recorded
+) -> None:
+    draft = {"signingSessionId": DRAFT_ID, "isLocked": False, "documents": []}
+    wire.steps = [DROP, httpx.Response(200, json=draft)]
+    async with client(
+        wire,
+        backend,
+        tracer_provider=recorded.tracer_provider,
+        meter_provider=recorded.meter_provider,
+    ) as ei:
+        await get_draft.asyncio(DRAFT, client=ei.client)
+        wire.steps = [DROP]
+        with pytest.raises(OutcomeUnknownConnectionError):
+            await _create(ei)
+    dropped, recovered, post = recorded.spans("GET") + recorded.spans("POST")
+    assert dropped.attributes["error.type"] == "RemoteProtocolError"
+    assert recovered.attributes["http.response.status_code"] == 200
+    assert post.attributes["error.type"] == "RemoteProtocolError"
+    assert recorded.span("EasyInk.createDraft").attributes["easyink.outcome_unknown"] is True
