@@ -100,7 +100,7 @@ class EasyInk:
             It is used as-is (not sharded).
         backend: what the default transport sends with: ``"httpx"`` (default; httpx's own
             connection pool, sharded) or ``"aiohttp"`` (:mod:`easyink_ext._aiohttp`: the same
-            behaviour for several times less client CPU per request; asyncio only, needs
+            behaviour for less client CPU per request; asyncio only, needs
             ``pip install 'easyink[aiohttp]'``). Not allowed with ``transport`` or
             ``http_client``; to set proxies or TLS options with aiohttp, pass
             ``transport=easyink_ext.AiohttpTransport(proxy=..., verify=...)``.
