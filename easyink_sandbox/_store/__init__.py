@@ -33,9 +33,16 @@ from ._fields import FieldRules
 from ._participants import ParticipantRules
 from ._portal import PortalRules
 from ._search import SearchRules
-from ._sessions import SessionRules
+from ._sessions import SessionRules, copy_refusal, void_refusal
 
-__all__ = ["SessionStore", "StoreCore", "check_delivery", "check_subject"]
+__all__ = [
+    "SessionStore",
+    "StoreCore",
+    "check_delivery",
+    "check_subject",
+    "copy_refusal",
+    "void_refusal",
+]
 
 
 class SessionStore(

@@ -32,21 +32,26 @@ class DocumentRules(StoreCore):
             uploaded_at=self._clock(),
         )
 
-    def upload_document(self, user: str, session_id: str, data: bytes, filename: str) -> Document:
-        """Add a document for signing (PDF or Word) to a draft."""
+    def _add_upload(
+        self, user: str, session_id: str, data: bytes, filename: str, *, attachment: bool
+    ) -> Document:
         session = self.editable_draft(user, session_id)
         document = self._new_document(data, filename)
-        session.documents[document.id] = document
-        self._event(session, f"Document '{document.title}' uploaded")
+        if attachment:
+            session.attachments[document.id] = document
+            self._event(session, f"Attachment '{document.title}' added")
+        else:
+            session.documents[document.id] = document
+            self._event(session, f"Document '{document.title}' uploaded")
         return document
+
+    def upload_document(self, user: str, session_id: str, data: bytes, filename: str) -> Document:
+        """Add a document for signing (PDF or Word) to a draft."""
+        return self._add_upload(user, session_id, data, filename, attachment=False)
 
     def add_attachment(self, user: str, session_id: str, data: bytes, filename: str) -> Document:
         """Add an attachment (reference document) to a draft."""
-        session = self.editable_draft(user, session_id)
-        attachment = self._new_document(data, filename)
-        session.attachments[attachment.id] = attachment
-        self._event(session, f"Attachment '{attachment.title}' added")
-        return attachment
+        return self._add_upload(user, session_id, data, filename, attachment=True)
 
     def add_large_document(
         self, session_id: str, size_bytes: int, title: str = "Large document"

@@ -19,6 +19,28 @@ from .._state import (
 from ._core import StoreCore, check_subject
 
 
+def void_refusal(session: Session) -> str | None:
+    """Why voiding the session is refused, or None when a void with a reason is accepted."""
+    if session.status == "Voided":
+        return "The session is already in Voided status."
+    if session.is_void_disabled:
+        return "The session cannot be voided due to organization policy."
+    if session.status == "Draft":
+        return "A draft cannot be voided; delete it instead."
+    if session.status not in ("ReadyToStart", *ACTIVE_STATUSES):
+        return f"The session cannot be voided in {session.status} status."
+    return None
+
+
+def copy_refusal(session: Session) -> str | None:
+    """Why copying the session (duplicate, recreate) is refused, or None when it is accepted."""
+    if session.status in ("Voided", "Expired"):
+        return f"A signing session in {session.status} status cannot be copied."
+    if session.is_session_copy_disabled:
+        return "Copying this signing session is disabled by organization policy."
+    return None
+
+
 def _copied_document(document: Document) -> Document:
     """A copy of a document or attachment under new ids, ready at once, sharing its bytes."""
     return Document(
@@ -66,14 +88,9 @@ class SessionRules(StoreCore):
     def _void_checks(self, session: Session, reason: str | None) -> str:
         if reason is None or not reason.strip():
             raise validation(VOID_REASON_REQUIRED)
-        if session.status == "Voided":
-            raise validation("The session is already in Voided status.")
-        if session.is_void_disabled:
-            raise validation("The session cannot be voided due to organization policy.")
-        if session.status == "Draft":
-            raise validation("A draft cannot be voided; delete it instead.")
-        if session.status not in ("ReadyToStart", *ACTIVE_STATUSES):
-            raise validation(f"The session cannot be voided in {session.status} status.")
+        refusal = void_refusal(session)
+        if refusal is not None:
+            raise validation(refusal)
         return reason
 
     def _void(self, session: Session, reason: str) -> None:
@@ -90,10 +107,9 @@ class SessionRules(StoreCore):
         self._void(session, self._void_checks(session, reason))
 
     def _copy_checks(self, session: Session) -> None:
-        if session.status in ("Voided", "Expired"):
-            raise validation(f"A signing session in {session.status} status cannot be copied.")
-        if session.is_session_copy_disabled:
-            raise validation("Copying this signing session is disabled by organization policy.")
+        refusal = copy_refusal(session)
+        if refusal is not None:
+            raise validation(refusal)
 
     def _copy(self, user: str, source: Session, subject: str | None) -> Session:
         copy = Session(
