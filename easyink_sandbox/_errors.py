@@ -27,6 +27,7 @@ PARTICIPANT_ID_REQUIRED = "Participant Id is required"
 POSITION_X_NEGATIVE = "Position on X-axis cannot be less than 0"
 POSITION_Y_NEGATIVE = "Position on Y-axis cannot be less than 0"
 FIELD_OPTIONS_TYPE = "Field options must target the field type"
+UNEXPECTED_ERROR = "An unexpected error occurred"
 
 _CODE_STATUS = {
     "ValidationError": 400,
@@ -101,3 +102,15 @@ def not_found(message: str) -> ApiError:
 def required_field(name: str) -> ApiError:
     """A 400 ``ValidationError`` for a missing field, in the documented inner-error form."""
     return validation(VALIDATION_FAILED, [("RequiredField", f"The '{name}' field is required")])
+
+
+def unexpected_error() -> Response:
+    """The 500 answered for an error no rule expected (logged by the caller)."""
+    return error_response(500, "InternalServerError", UNEXPECTED_ERROR)
+
+
+def method_not_allowed(method: str, headers: Mapping[str, str] | None) -> Response:
+    """A 405 ``MethodNotAllowed``; RFC 9110: ``headers`` carry ``Allow``, the methods supported."""
+    return error_response(
+        405, "MethodNotAllowed", f"Method {method} is not allowed here", headers=headers
+    )
