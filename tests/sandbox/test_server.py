@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from easyink_sandbox import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
     FaultConfig,
     SandboxConfig,
     SandboxThread,
@@ -37,7 +39,7 @@ async def full_cycle(base_url: str) -> bytes:
             "/connect/authorize",
             params={
                 "response_type": "code",
-                "client_id": "easyink-sandbox",
+                "client_id": SANDBOX_CLIENT_ID,
                 "scope": "openid hermes_api hermes_idp profile",
                 "redirect_uri": REDIRECT,
                 "code_challenge": pkce_challenge(verifier),
@@ -50,8 +52,8 @@ async def full_cycle(base_url: str) -> bytes:
             "/connect/token",
             data={
                 "grant_type": "authorization_code",
-                "client_id": "easyink-sandbox",
-                "client_secret": "sandbox-secret",
+                "client_id": SANDBOX_CLIENT_ID,
+                "client_secret": SANDBOX_CLIENT_SECRET,
                 "code": code,
                 "redirect_uri": REDIRECT,
                 "code_verifier": verifier,
