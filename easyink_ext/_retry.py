@@ -166,3 +166,16 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     current = time.time() if now is None else now
     return max(0.0, parsed.timestamp() - current)
+
+
+def take_retry(
+    budget: RetryBudget, policy: RetryPolicy, retries_done: int, *, connection_failure: bool
+) -> int | None:
+    """Allow one more retry of a logical call: its cost, or None when it must not retry.
+
+    The one gate every retry in easyink_ext goes through: ``retries_done`` must be below
+    ``policy.max_retries`` and ``budget`` must pay for it.
+    """
+    if retries_done >= policy.max_retries:
+        return None
+    return budget.acquire(connection_failure=connection_failure)
