@@ -41,10 +41,16 @@ and repeats the step only once the read proves that the first attempt had no eff
   is sent again. Drafts with the same subject created at the same moment by *another* process
   could be claimed; use distinctive subjects when several processes send at once.
 
-Transient failures that the client gave up on (429, connection errors that provably did not
-reach the server, outcome-unknown errors disproved by a read-back, and 5xx or connection errors
-of idempotent reads, PUTs and waits) are retried by the workflow a few times
-(``_STEP_ATTEMPTS``) before the step is declared failed.
+**Retries.** The workflow adds none on top of the client's: each request is retried by the
+client's transport under its policy (:mod:`easyink_ext._retry`), and a failure the transport
+gave up on fails the step. The one retry the workflow makes itself, re-sending a POST that a
+read-back proved had no effect (and the cleanup's second look at a draft that changed under
+it), is taken from the same policy (``max_retries``, backoff) and the client's retry budget.
+
+The package: ``_inputs`` (signers, fields, documents and their checks), ``_layout`` (default
+field placement), ``_claims`` (the draft-claims registry), ``_results`` (``SentSession``,
+``WorkflowError``), ``_runner`` (one run's state and the read/POST rules), ``_steps`` (each
+step with its read-back), ``_cleanup`` and ``_send`` (``send_for_signature``).
 """
 
 from __future__ import annotations
