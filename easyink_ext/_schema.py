@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._contact import EMAIL  # the one e-mail rule
+
 Check = Callable[[Any, str, list[str]], None]
 
 _ANNOTATIONS = frozenset(
@@ -39,14 +41,9 @@ _ANNOTATIONS = frozenset(
     }
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-# One "@", a dot in the domain, and none of the characters that delimit addresses in mail
-# headers ("Name <a@b.c>", lists, quoted parts); international characters are allowed.
-_EMAIL_PART = r'[^@\s<>()\[\],;:"\\]+'
-EMAIL = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$")
-_EMAIL = EMAIL
 _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "uuid": (_UUID, "is not a valid UUID"),
-    "email": (_EMAIL, "is not a valid email address"),
+    "email": (EMAIL, "is not a valid email address"),
 }
 _MAX_SHOWN = 60
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Union
 
 import attrs
 
+from .._contact import EMAIL, is_phone, normalize_phone
 from .._control import has_control
-from .._schema import EMAIL
 
 DEFAULT_FIELD_WIDTH = 180.0
 DEFAULT_FIELD_HEIGHT = 40.0
@@ -22,9 +21,6 @@ FieldTypeName = Literal["Signature", "Initials", "Date", "Name", "Text"]
 ReminderName = Literal["Never", "Daily", "Weekly"]
 DocumentInput = Union[str, "os.PathLike[str]", bytes, tuple[str, bytes]]
 """A document: a file path, raw bytes, or ``(filename, bytes)``."""
-
-_EMAIL_RE = EMAIL  # the same rule as the SDK's request validation
-_PHONE_SEPARATORS = re.compile(r"[\s().\-]")
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -62,7 +58,7 @@ class Signer:
     @property
     def normalized_phone(self) -> str | None:
         """The phone number without separators (``None`` when unset)."""
-        return None if self.phone is None else _PHONE_SEPARATORS.sub("", self.phone)
+        return None if self.phone is None else normalize_phone(self.phone)
 
     @property
     def first_and_last_name(self) -> tuple[str, str | None]:
@@ -157,10 +153,10 @@ def _check_signer(index: int, signer: Signer) -> None:
     first, last = signer.first_and_last_name
     if len(first) > 100 or (last is not None and len(last) > 100):
         raise ValueError(f"{where}: first and last name must be at most 100 characters each")
-    if signer.email is not None and (len(signer.email) > 256 or not _EMAIL_RE.match(signer.email)):
+    if signer.email is not None and (len(signer.email) > 256 or not EMAIL.match(signer.email)):
         raise ValueError(f"{where}: {signer.email!r} is not a valid e-mail address")
     phone = signer.normalized_phone
-    if phone is not None and not re.fullmatch(r"\d{10}", phone):
+    if phone is not None and not is_phone(phone):
         raise ValueError(f"{where}: phone must be 10 digits, got {signer.phone!r}")
     methods = signer.delivery_methods
     if not methods:
