@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from easyink_client.api.signing_session_drafts import (
-    delete_draft,
-)
+from easyink_client.api.signing_session_drafts import delete_draft
 from easyink_client.api.signing_sessions import void_session
 from easyink_client.models.void_session_request import VoidSessionRequest
 

@@ -8,9 +8,7 @@ from uuid import UUID
 
 from easyink_client.models.signing_configuration import SigningConfiguration
 
-from ..errors import (
-    EasyInkError,
-)
+from ..errors import EasyInkError
 from ._inputs import DEFAULT_FIELD_HEIGHT, DEFAULT_FIELD_WIDTH, _PlannedField
 
 _PAGE_MARGIN = 36.0

@@ -7,9 +7,7 @@ from uuid import UUID
 
 import attrs
 
-from ..errors import (
-    EasyInkError,
-)
+from ..errors import EasyInkError
 from ._inputs import Signer, _resolve_signer
 
 STEPS = (

@@ -10,9 +10,7 @@ from uuid import UUID
 
 import anyio
 
-from easyink_client.api.signing_session_drafts import (
-    get_draft,
-)
+from easyink_client.api.signing_session_drafts import get_draft
 from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView

@@ -18,9 +18,7 @@ from easyink_client.api.signing_session_drafts import (
 )
 from easyink_client.api.signing_sessions import start_session
 from easyink_client.models.add_draft_participant_request import AddDraftParticipantRequest
-from easyink_client.models.add_draft_signature_field_request import (
-    AddDraftSignatureFieldRequest,
-)
+from easyink_client.models.add_draft_signature_field_request import AddDraftSignatureFieldRequest
 from easyink_client.models.create_draft_request import CreateDraftRequest
 from easyink_client.models.delivery_method import DeliveryMethod
 from easyink_client.models.element_placement import ElementPlacement
