@@ -127,10 +127,7 @@ class _Run:
                 with parsed_answer("send_for_signature"):
                     return await send()
             except OutcomeUnknownError as exc:
-                found = await reconcile()
-                if found is None and self.recheck_delay > 0:
-                    await anyio.sleep(self.recheck_delay)
-                    found = await reconcile()
+                found = await self._read_back(reconcile, exc)
                 if found is not None:
                     return found
                 # Proven without effect: sending again cannot duplicate anything. The re-send
@@ -139,6 +136,23 @@ class _Run:
                 if not await self.retry_pause(resent, connection_failure=connection_failure):
                     raise
                 resent += 1
+
+    async def _read_back(
+        self, reconcile: _Reconcile[_T], unknown: OutcomeUnknownError
+    ) -> _T | None:
+        """``reconcile`` (and one re-check after ``recheck_delay``).
+
+        When the read itself fails, the POST's outcome stays unknown: ``unknown`` is raised
+        again (with the read failure as its context), not the read failure.
+        """
+        try:
+            found = await reconcile()
+            if found is None and self.recheck_delay > 0:
+                await anyio.sleep(self.recheck_delay)
+                found = await reconcile()
+        except EasyInkError:
+            raise unknown  # noqa: B904 - the read failure stays its __context__
+        return found
 
 
 async def _or_none(call: Callable[[], Awaitable[object]], kind: type[_T], name: str) -> _T | None:

@@ -458,6 +458,8 @@ async def test_send_for_signature_against_an_always_503_server_is_bounded(
             )
     assert caught.value.step == "create draft"
     assert caught.value.step == "create draft"
+    # The read-back failed, so whether the draft exists stays unknown (a batch reconciles it).
+    assert isinstance(caught.value.cause, OutcomeUnknownError)
     assert sent == ["POST /api/signingSessionDrafts"] + ["GET /api/signingSessions"] * (
         max_retries + 1
     )
