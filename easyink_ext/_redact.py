@@ -1,9 +1,8 @@
-"""Redaction of secrets (tokens, client secrets, OAuth codes) in text, URLs and headers."""
+"""Redaction of secrets (tokens, client secrets, OAuth codes) in text and URLs."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REDACTED = "[REDACTED]"
@@ -21,7 +20,6 @@ SECRET_PARAMS = frozenset(
         "assertion",
     }
 )
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 # "Bearer <anything>", JWT-shaped strings and key=value pairs of secret parameters.
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
@@ -55,14 +53,3 @@ def redact_url(url: str) -> str:
             [(k, REDACTED if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe="[]"
         )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Copy headers with credential-bearing values replaced."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in items}
-
-
-def mask(secret: str | None) -> str:
-    """Short representation of a secret for reprs: never any of its characters."""
-    return "None" if secret is None else REDACTED

@@ -51,6 +51,23 @@ retry costs 5. A request that succeeds at the first attempt refunds 1 token; one
 succeeds after retrying refunds the cost of its last retry (never above capacity). When the
 bucket cannot pay for a retry the error is raised at once, so a batch job cannot multiply
 the load on a failing server.
+
+**One policy, never layered.** Every retry in easyink_ext goes through :func:`take_retry`
+(the policy's ``max_retries`` and the budget) and waits :meth:`RetryPolicy.delay`: the
+transport's own, the workflow's re-send of a POST that a read-back proved had no effect, the
+workflow's cleanup after the draft changed under it, and a download's resume after a body cut
+short. Helpers above the transport never retry what the transport already retried (5xx, 429,
+connection failures): :func:`~easyink_ext.workflow.send_for_signature`'s reads and the
+waiters' polls make each request once and let the transport retry it. So a logical call makes
+at most ``max_retries + 1`` attempts.
+
+**Worst case against a server answering 503 to everything:** one ``send_for_signature``
+sends at most ``1 + 2 x (max_retries + 1)`` requests (7 at the default ``max_retries=2``, 3 at
+0): ``createDraft`` once (a 503 leaves a POST's outcome unknown, so it is not repeated), then
+the read-back that looks for the draft (``searchSessions``, ``max_retries + 1`` attempts; a
+second read-back after ``recheck_delay`` only when the first one succeeded). In practice the
+first read-back fails and the workflow stops there: 1 + (max_retries + 1) requests (4 at 2,
+2 at 0; before this policy, 13 and 5).
 """
 
 from __future__ import annotations
@@ -61,6 +78,8 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+
+import anyio
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -166,3 +185,39 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     current = time.time() if now is None else now
     return max(0.0, parsed.timestamp() - current)
+
+
+def take_retry(
+    budget: RetryBudget, policy: RetryPolicy, retries_done: int, *, connection_failure: bool
+) -> int | None:
+    """Allow one more retry of a logical call: its cost, or None when it must not retry.
+
+    The one gate every retry in easyink_ext goes through: ``retries_done`` must be below
+    ``policy.max_retries`` and ``budget`` must pay for it.
+    """
+    if retries_done >= policy.max_retries:
+        return None
+    return budget.acquire(connection_failure=connection_failure)
+
+
+_RNG = random.Random()
+
+
+async def retry_pause(
+    budget: RetryBudget,
+    policy: RetryPolicy,
+    retries_done: int,
+    *,
+    connection_failure: bool,
+    rng: random.Random | None = None,
+) -> bool:
+    """Take one retry (:func:`take_retry`) and sleep its delay; False when none is allowed.
+
+    For the retries made above the transport (the workflow's re-send of a POST proven to have
+    had no effect, the cleanup, a download's resume), so that they follow the same policy,
+    backoff and budget as the transport's own.
+    """
+    if take_retry(budget, policy, retries_done, connection_failure=connection_failure) is None:
+        return False
+    await anyio.sleep(policy.delay(retries_done + 1, None, rng if rng is not None else _RNG))
+    return True

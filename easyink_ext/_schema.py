@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._contact import EMAIL  # the one e-mail rule
+
 Check = Callable[[Any, str, list[str]], None]
 
 _ANNOTATIONS = frozenset(
@@ -39,14 +41,9 @@ _ANNOTATIONS = frozenset(
     }
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-# One "@", a dot in the domain, and none of the characters that delimit addresses in mail
-# headers ("Name <a@b.c>", lists, quoted parts); international characters are allowed.
-_EMAIL_PART = r'[^@\s<>()\[\],;:"\\]+'
-EMAIL = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$")
-_EMAIL = EMAIL
 _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "uuid": (_UUID, "is not a valid UUID"),
-    "email": (_EMAIL, "is not a valid email address"),
+    "email": (EMAIL, "is not a valid email address"),
 }
 _MAX_SHOWN = 60
 
@@ -182,25 +179,38 @@ def _b_const(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:
     return _b_enum(c, [arg], schema)
 
 
+def _length_bound(
+    kind: type[str] | type[list[Any]],
+    limit: int,
+    *,
+    at_least: bool,
+    problem: Callable[[Any], str],
+) -> Check:
+    """A check of ``len(value)`` against ``limit`` for values of ``kind`` (str or list)."""
+
+    def check_length(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, kind):
+            return
+        if len(value) < limit if at_least else len(value) > limit:
+            errors.append(f"{path}: {problem(value)}")
+
+    return check_length
+
+
 def _b_min_length(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:
     limit = int(arg)
-
-    def check_min_length(value: Any, path: str, errors: list[str]) -> None:
-        if isinstance(value, str) and len(value) < limit:
-            what = "must not be empty" if limit == 1 else f"must be at least {limit} characters"
-            errors.append(f"{path}: {what}")
-
-    return check_min_length
+    what = "must not be empty" if limit == 1 else f"must be at least {limit} characters"
+    return _length_bound(str, limit, at_least=True, problem=lambda value: what)
 
 
 def _b_max_length(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:
     limit = int(arg)
-
-    def check_max_length(value: Any, path: str, errors: list[str]) -> None:
-        if isinstance(value, str) and len(value) > limit:
-            errors.append(f"{path}: must be at most {limit} characters (got {len(value)})")
-
-    return check_max_length
+    return _length_bound(
+        str,
+        limit,
+        at_least=False,
+        problem=lambda value: f"must be at most {limit} characters (got {len(value)})",
+    )
 
 
 def _b_pattern(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:
@@ -253,23 +263,14 @@ def _b_items(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:
 
 def _b_min_items(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:
     limit = int(arg)
-
-    def check_min_items(value: Any, path: str, errors: list[str]) -> None:
-        if isinstance(value, list) and len(value) < limit:
-            what = "must not be empty" if limit == 1 else f"needs at least {limit} items"
-            errors.append(f"{path}: {what}")
-
-    return check_min_items
+    what = "must not be empty" if limit == 1 else f"needs at least {limit} items"
+    return _length_bound(list, limit, at_least=True, problem=lambda value: what)
 
 
 def _b_max_items(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:
     limit = int(arg)
-
-    def check_max_items(value: Any, path: str, errors: list[str]) -> None:
-        if isinstance(value, list) and len(value) > limit:
-            errors.append(f"{path}: must have at most {limit} items")
-
-    return check_max_items
+    what = f"must have at most {limit} items"
+    return _length_bound(list, limit, at_least=False, problem=lambda value: what)
 
 
 def _b_unique_items(c: SchemaCompiler, arg: Any, schema: Mapping[str, Any]) -> Check:

@@ -24,7 +24,13 @@ from . import _logging as log
 from ._answers import record_answer
 from ._limits import ResponseLimits, send_attempt
 from ._redact import redact_text
-from ._retry import IDEMPOTENT_METHODS, RETRYABLE_STATUSES, RetryBudget, RetryPolicy
+from ._retry import (
+    IDEMPOTENT_METHODS,
+    RETRYABLE_STATUSES,
+    RetryBudget,
+    RetryPolicy,
+    take_retry,
+)
 from ._retry import parse_retry_after as _parse_retry_after
 from .auth import TokenProvider
 from .errors import (
@@ -84,8 +90,33 @@ class _ClientSender(httpx.AsyncBaseTransport):
         """Do nothing: the caller owns the client."""
 
 
+class _Request:
+    """One request across its attempts: what the retry rules need to know about it."""
+
+    def __init__(self, request: httpx.Request, policy: RetryPolicy) -> None:
+        self.request = request
+        self.policy = policy
+        self.method = request.method
+        self.idempotent = request.method in IDEMPOTENT_METHODS
+        self.replayable = is_replayable(request)
+        self.debug = log.debug_enabled()
+        self.path = request.url.path if self.debug else ""
+        self.attempt = 0
+        self.retries = 0
+        self.last_cost: int | None = None
+        self.token: str | None = None
+        self.refreshed = False
+        self.ambiguous_before = False
+
+
 class TransportCore:
-    """Retry, auth, error and logging logic around one inner transport (shared pool)."""
+    """Retry, auth, error and logging logic around one inner transport (shared pool).
+
+    A request goes ``send`` -> ``_send_attempt`` (token, the attempt within its limits, logs)
+    -> ``_on_failure`` (connection failures) or ``_on_answer`` -> ``_refresh_after_401`` /
+    ``_retry_status`` (non-2xx answers); every retry is paid for by ``_pay_for_retry`` (the
+    policy's count and the budget) and waited for by ``_wait_before_retry``.
+    """
 
     def __init__(
         self,
@@ -124,105 +155,127 @@ class TransportCore:
             raise RuntimeError(CLOSED_MESSAGE)
         if self.validator is not None:
             self.validator(request)
-        method = request.method
-        idempotent = method in IDEMPOTENT_METHODS
-        replayable = is_replayable(request)
-        provider = self.token_provider
-        debug = log.debug_enabled()
-        path = request.url.path if debug else ""
-        attempt = 0
-        retries = 0
-        last_cost: int | None = None
-        refreshed = False
-        ambiguous_before = False
+        state = _Request(request, policy)
         while True:
-            attempt += 1
-            token: str | None = None
-            if provider is not None:
-                token = await provider.get_token()
-                request.headers["Authorization"] = "Bearer " + token
-            if debug:
-                log.log_request(method, path, attempt)
-            start = time.perf_counter()
-            try:
-                response = await send_attempt(self._inner, request, self.limits)
-            except httpx.TransportError as exc:
-                never_sent = isinstance(exc, _NEVER_SENT)
-                if debug:
-                    log.log_failure(method, path, exc, attempt, time.perf_counter() - start)
-                may_retry = never_sent or (
-                    idempotent and replayable and not isinstance(exc, httpx.UnsupportedProtocol)
-                )
-                if may_retry and retries < policy.max_retries:
-                    cost = self.budget.acquire(connection_failure=True)
-                    if cost is not None:
-                        retries += 1
-                        last_cost = cost
-                        ambiguous_before = ambiguous_before or not never_sent
-                        delay = policy.delay(retries, None, self._rng)
-                        if debug:
-                            log.log_retry(method, path, type(exc).__name__, attempt, delay)
-                        await _sleep(delay)
-                        continue
-                raise _connection_error(
-                    exc, request, ambiguous=not idempotent and not never_sent
-                ) from exc
-            status = response.status_code
-            if debug:
-                log.log_response(method, path, status, attempt, time.perf_counter() - start)
-            if status < 300:
-                self.budget.record_success(last_cost)
-                record_answer(response)
+            response = await self._send_attempt(state)
+            if response is not None:
                 return response
-            if status < 400:
-                raise _status_error(request, response, await _read_body(response), token=token)
 
-            if (
-                status == 401
-                and provider is not None
-                and token is not None
-                and not refreshed
-                and replayable
-            ):
-                body = await _read_body(response)
-                provider.invalidate(token)
-                refreshed = True
-                if await provider.get_token() != token:
-                    if debug:
-                        log.log_refresh(method, path)
-                    continue
-                raise _status_error(request, response, body, token=token)
+    async def _send_attempt(self, state: _Request) -> httpx.Response | None:
+        """One attempt: the 2xx answer, ``None`` when another attempt follows, or raise."""
+        await self._set_token(state)
+        state.attempt += 1
+        if state.debug:
+            log.log_request(state.method, state.path, state.attempt)
+        start = time.perf_counter()
+        try:
+            response = await send_attempt(self._inner, state.request, self.limits)
+        except httpx.TransportError as exc:
+            if state.debug:
+                elapsed = time.perf_counter() - start
+                log.log_failure(state.method, state.path, exc, state.attempt, elapsed)
+            await self._on_failure(state, exc)
+            return None
+        if state.debug:
+            elapsed = time.perf_counter() - start
+            log.log_response(state.method, state.path, response.status_code, state.attempt, elapsed)
+        return await self._on_answer(state, response)
 
-            retry_after = (
-                _parse_retry_after(response.headers.get("Retry-After"))
-                if status in (429, 503)
-                else None
-            )
-            may_retry = (
-                status in RETRYABLE_STATUSES and replayable and (idempotent or status == 429)
-            )
-            if may_retry and retries < policy.max_retries:
-                cost = self.budget.acquire(connection_failure=False)
-                if cost is not None:
-                    retries += 1
-                    last_cost = cost
-                    ambiguous_before = ambiguous_before or status != 429
-                    await _discard(response)
-                    delay = policy.delay(retries, retry_after, self._rng)
-                    if debug:
-                        log.log_retry(method, path, str(status), attempt, delay)
-                    await _sleep(delay)
-                    continue
+    async def _set_token(self, state: _Request) -> None:
+        """Put the current bearer token on the request (no provider: no header)."""
+        if self.token_provider is not None:
+            state.token = await self.token_provider.get_token()
+            state.request.headers["Authorization"] = "Bearer " + state.token
 
+    async def _on_failure(self, state: _Request, exc: httpx.TransportError) -> None:
+        """A connection failure or timeout: return to retry, else raise the typed error."""
+        never_sent = isinstance(exc, _NEVER_SENT)
+        may_retry = never_sent or (
+            state.idempotent and state.replayable and not isinstance(exc, httpx.UnsupportedProtocol)
+        )
+        if may_retry and self._pay_for_retry(state, connection_failure=True):
+            state.ambiguous_before = state.ambiguous_before or not never_sent
+            await self._wait_before_retry(state, type(exc).__name__, None)
+            return
+        ambiguous = not state.idempotent and not never_sent
+        raise _connection_error(exc, state.request, ambiguous=ambiguous) from exc
+
+    async def _on_answer(self, state: _Request, response: httpx.Response) -> httpx.Response | None:
+        """Classify an answer: return a 2xx, ``None`` to send again, else raise."""
+        status = response.status_code
+        if status < 300:
+            self.budget.record_success(state.last_cost)
+            record_answer(response)
+            return response
+        if status < 400:
             body = await _read_body(response)
-            raise _status_error(
-                request,
-                response,
-                body,
-                token=token,
-                ambiguous_before=ambiguous_before,
-                retry_after=retry_after,
-            )
+            raise _status_error(state.request, response, body, token=state.token)
+        if status == 401 and await self._refresh_after_401(state, response):
+            return None
+        await self._retry_status(state, response)
+        return None
+
+    async def _refresh_after_401(self, state: _Request, response: httpx.Response) -> bool:
+        """Refresh the token once per request; True when a new token is worth a replay."""
+        provider, token = self.token_provider, state.token
+        if provider is None or token is None or state.refreshed or not state.replayable:
+            return False
+        body = await _read_body(response)
+        provider.invalidate(token)
+        state.refreshed = True
+        if await provider.get_token() != token:
+            if state.debug:
+                log.log_refresh(state.method, state.path)
+            return True
+        raise _status_error(state.request, response, body, token=token)
+
+    async def _retry_status(self, state: _Request, response: httpx.Response) -> None:
+        """A 4xx/5xx answer: return to retry it (see :mod:`._retry`), else raise it typed."""
+        status = response.status_code
+        retry_after = (
+            _parse_retry_after(response.headers.get("Retry-After"))
+            if status in (429, 503)
+            else None
+        )
+        may_retry = (
+            status in RETRYABLE_STATUSES
+            and state.replayable
+            and (state.idempotent or status == 429)
+        )
+        if may_retry and self._pay_for_retry(state, connection_failure=False):
+            state.ambiguous_before = state.ambiguous_before or status != 429
+            await _discard(response)
+            await self._wait_before_retry(state, str(status), retry_after)
+            return
+        body = await _read_body(response)
+        raise _status_error(
+            state.request,
+            response,
+            body,
+            token=state.token,
+            ambiguous_before=state.ambiguous_before,
+            retry_after=retry_after,
+        )
+
+    def _pay_for_retry(self, state: _Request, *, connection_failure: bool) -> bool:
+        """Take one retry from the policy and the budget; False when either refuses."""
+        cost = take_retry(
+            self.budget, state.policy, state.retries, connection_failure=connection_failure
+        )
+        if cost is None:
+            return False
+        state.retries += 1
+        state.last_cost = cost
+        return True
+
+    async def _wait_before_retry(
+        self, state: _Request, reason: str, retry_after: float | None
+    ) -> None:
+        """Sleep the policy's delay before the next attempt (logged)."""
+        delay = state.policy.delay(state.retries, retry_after, self._rng)
+        if state.debug:
+            log.log_retry(state.method, state.path, reason, state.attempt, delay)
+        await _sleep(delay)
 
 
 class BoundTransport(httpx.AsyncBaseTransport):

@@ -3,7 +3,7 @@
 The transport calls :class:`RequestValidator` on every outgoing request before anything is
 sent. It finds the operation from the method and URL path, then checks the path parameters,
 the query parameters and the JSON body against the schemas copied from
-``openapi/easyink.yaml`` into ``_request_schemas.json`` (see :mod:`easyink_ext._spec_extract`),
+``openapi/easyink.yaml`` into ``_request_schemas.json`` (see ``scripts/spec_extract.py``),
 plus the few cross-field rules a schema cannot express (:data:`CROSS_FIELD_RULES`). Problems
 raise :class:`~easyink_ext.errors.RequestValidationError` listing every violation.
 

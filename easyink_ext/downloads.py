@@ -26,11 +26,12 @@ the document itself.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TypedDict
 from urllib.parse import quote, unquote
 from uuid import UUID
 
@@ -41,13 +42,17 @@ import httpx
 from . import _telemetry
 from ._control import CONTROL
 from ._limits import STREAM
+from ._retry import RetryBudget, RetryPolicy, retry_pause
 from .errors import APIConnectionError, APIStatusError, EasyInkError, status_error_from_response
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._client import EasyInk
 
 __all__ = [
     "DownloadError",
+    "DownloadOptions",
     "DownloadResult",
     "download",
     "download_all_in_one_document",
@@ -59,8 +64,16 @@ __all__ = [
 ]
 
 DEFAULT_CHUNK_SIZE = 64 * 1024
-DEFAULT_MAX_ATTEMPTS = 5
-DEFAULT_BACKOFF = 0.1
+
+
+class DownloadOptions(TypedDict, total=False):
+    """The keyword options every ``download_*`` helper passes on to :func:`download`."""
+
+    chunk_size: int
+    max_attempts: int | None
+    backoff: float | None
+
+
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 _FILENAME_EXT = re.compile(r"filename\*\s*=\s*([\w!#$%&+^`{}~-]*)'[^']*'([^;\s]+)", re.IGNORECASE)
 _FILENAME = re.compile(r'(?<![\w*])filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)', re.IGNORECASE)
@@ -349,10 +362,13 @@ async def _transfer(
     sink: _Sink,
     *,
     chunk_size: int,
-    max_attempts: int,
-    backoff: float,
+    retry: tuple[RetryBudget, RetryPolicy],
 ) -> _Progress:
-    """Run attempts until the body is complete and verified, or attempts run out."""
+    """Run attempts until the body is complete and verified, or the retries run out.
+
+    Each attempt after the first is a retry of the download: ``retry`` (the client's budget,
+    and its policy with this download's attempts and backoff) allows it and times it.
+    """
     state = _Progress()
     attempts = 0
     while True:
@@ -380,7 +396,8 @@ async def _transfer(
             if state.total is None or state.received == state.total:
                 return state
             failure = DownloadError(f"the body ended after {state.received} of {state.total} bytes")
-        if attempts >= max_attempts:
+        budget, policy = retry
+        if not await retry_pause(budget, policy, attempts - 1, connection_failure=True):
             detail = f"{type(failure).__name__}: {failure}" if failure else "no usable answer"
             raise APIConnectionError(
                 f"download incomplete after {attempts} attempts, {state.received} bytes "
@@ -388,8 +405,21 @@ async def _transfer(
                 method="GET",
                 url=str(http.base_url.join(path)),
             ) from failure
-        if backoff > 0:
-            await anyio.sleep(min(backoff * 2 ** (attempts - 1), 5.0))
+
+
+def _retry_of(
+    ei: EasyInk, max_attempts: int | None, backoff: float | None
+) -> tuple[RetryBudget, RetryPolicy]:
+    """The client's retry budget, and its policy with this download's attempts and backoff."""
+    # An object with only a generated ``client`` (no EasyInk) gets the default policy.
+    policy: RetryPolicy = getattr(ei, "retry_policy", None) or RetryPolicy()
+    budget: RetryBudget = getattr(ei, "retry_budget", None) or RetryBudget()
+    policy = dataclasses.replace(
+        policy,
+        max_retries=policy.max_retries if max_attempts is None else max_attempts - 1,
+        backoff_base=policy.backoff_base if backoff is None else backoff,
+    )
+    return budget, policy
 
 
 @_telemetry.instrumented("download")
@@ -399,28 +429,29 @@ async def download(
     dest: str | os.PathLike[str] | BinaryIO,
     *,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
+    max_attempts: int | None = None,
+    backoff: float | None = None,
 ) -> DownloadResult:
     """Stream the answer of ``GET path`` (an API path) into ``dest``; see the module docs.
 
-    ``max_attempts`` bounds the requests made for this download (first one included);
-    ``backoff`` is the first pause in seconds between attempts (doubling, at most 5 s).
+    ``max_attempts`` bounds the requests made for this download (first one included; default
+    the client's ``max_retries + 1``); ``backoff`` replaces the client's ``backoff_base`` for
+    the pauses between them. Attempts follow the client's retry policy and draw from its retry
+    budget (:mod:`easyink_ext._retry`).
     Non-2xx answers raise the typed errors of :mod:`easyink_ext.errors`; a transfer still
     incomplete after ``max_attempts`` raises :class:`~easyink_ext.errors.APIConnectionError`.
     """
     if chunk_size <= 0:
         raise ValueError("chunk_size must be > 0")
-    if max_attempts < 1:
+    if max_attempts is not None and max_attempts < 1:
         raise ValueError("max_attempts must be >= 1")
+    retry = _retry_of(ei, max_attempts, backoff)
     http = ei.client.get_async_httpx_client()
     if isinstance(dest, (str, os.PathLike)):
         target = Path(dest)
         sink = await _TempFileSink.create(target)
         try:
-            state = await _transfer(
-                http, path, sink, chunk_size=chunk_size, max_attempts=max_attempts, backoff=backoff
-            )
+            state = await _transfer(http, path, sink, chunk_size=chunk_size, retry=retry)
             await sink.commit()
         finally:
             await sink.discard()
@@ -431,8 +462,7 @@ async def download(
             path,
             _FileObjectSink(dest),
             chunk_size=chunk_size,
-            max_attempts=max_attempts,
-            backoff=backoff,
+            retry=retry,
         )
         result_path = None
     return DownloadResult(
@@ -446,8 +476,9 @@ async def download(
     )
 
 
-def _segment(value: UUID | str) -> str:
-    return quote(str(value), safe="")
+def _api_path(template: str, *ids: UUID | str) -> str:
+    """``template`` with each ``{}`` replaced by one id, quoted as a path segment."""
+    return template.format(*(quote(str(value), safe="") for value in ids))
 
 
 async def download_draft_document(
@@ -455,15 +486,14 @@ async def download_draft_document(
     draft_id: UUID | str,
     document_id: UUID | str,
     dest: str | os.PathLike[str] | BinaryIO,
-    *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
+    **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an uploaded document of a draft (``downloadDraftDocument``)."""
-    path = f"/api/signingSessionDrafts/{_segment(draft_id)}/documents/{_segment(document_id)}"
     return await download(
-        ei, path, dest, chunk_size=chunk_size, max_attempts=max_attempts, backoff=backoff
+        ei,
+        _api_path("/api/signingSessionDrafts/{}/documents/{}", draft_id, document_id),
+        dest,
+        **options,
     )
 
 
@@ -472,15 +502,14 @@ async def download_draft_attachment(
     draft_id: UUID | str,
     attachment_id: UUID | str,
     dest: str | os.PathLike[str] | BinaryIO,
-    *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
+    **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an attachment of a draft (``downloadDraftAttachment``)."""
-    path = f"/api/signingSessionDrafts/{_segment(draft_id)}/attachments/{_segment(attachment_id)}"
     return await download(
-        ei, path, dest, chunk_size=chunk_size, max_attempts=max_attempts, backoff=backoff
+        ei,
+        _api_path("/api/signingSessionDrafts/{}/attachments/{}", draft_id, attachment_id),
+        dest,
+        **options,
     )
 
 
@@ -489,15 +518,14 @@ async def download_session_document(
     session_id: UUID | str,
     document_id: UUID | str,
     dest: str | os.PathLike[str] | BinaryIO,
-    *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
+    **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an original (unsigned) document of a session (``downloadSessionDocument``)."""
-    path = f"/api/signingSessions/{_segment(session_id)}/documents/{_segment(document_id)}"
     return await download(
-        ei, path, dest, chunk_size=chunk_size, max_attempts=max_attempts, backoff=backoff
+        ei,
+        _api_path("/api/signingSessions/{}/documents/{}", session_id, document_id),
+        dest,
+        **options,
     )
 
 
@@ -506,15 +534,14 @@ async def download_session_attachment(
     session_id: UUID | str,
     attachment_id: UUID | str,
     dest: str | os.PathLike[str] | BinaryIO,
-    *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
+    **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an attachment of a session (``downloadSessionAttachment``)."""
-    path = f"/api/signingSessions/{_segment(session_id)}/attachments/{_segment(attachment_id)}"
     return await download(
-        ei, path, dest, chunk_size=chunk_size, max_attempts=max_attempts, backoff=backoff
+        ei,
+        _api_path("/api/signingSessions/{}/attachments/{}", session_id, attachment_id),
+        dest,
+        **options,
     )
 
 
@@ -523,18 +550,14 @@ async def download_signed_document(
     session_id: UUID | str,
     signed_document_id: UUID | str,
     dest: str | os.PathLike[str] | BinaryIO,
-    *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
+    **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download one signed document of a finished session (``downloadSignedDocument``)."""
-    path = (
-        f"/api/signingSessions/{_segment(session_id)}/signedDocuments/"
-        f"{_segment(signed_document_id)}"
-    )
     return await download(
-        ei, path, dest, chunk_size=chunk_size, max_attempts=max_attempts, backoff=backoff
+        ei,
+        _api_path("/api/signingSessions/{}/signedDocuments/{}", session_id, signed_document_id),
+        dest,
+        **options,
     )
 
 
@@ -542,13 +565,8 @@ async def download_all_in_one_document(
     ei: EasyInk,
     session_id: UUID | str,
     dest: str | os.PathLike[str] | BinaryIO,
-    *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
+    **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download the all-in-one PDF: signed documents + audit (``downloadAllInOneDocument``)."""
-    path = f"/api/signingSessions/{_segment(session_id)}/allInOneDocument"
-    return await download(
-        ei, path, dest, chunk_size=chunk_size, max_attempts=max_attempts, backoff=backoff
-    )
+    path = _api_path("/api/signingSessions/{}/allInOneDocument", session_id)
+    return await download(ei, path, dest, **options)

@@ -25,6 +25,18 @@ Hierarchy::
         └── InternalServerError                        5xx
             └── OutcomeUnknownServerError (also OutcomeUnknownError)
 
+Defined next to the helpers that raise them (all direct subclasses of ``EasyInkError``)::
+
+    EasyInkError
+    ├── WaitTimeoutError (also TimeoutError)        waiters: gave up waiting (``last``)
+    ├── DocumentProcessingError                     waiters: a document failed processing
+    ├── SessionEndedError                           waiters: ended in a status not waited for
+    ├── DownloadError                               downloads: incomplete or unverifiable
+    ├── WorkflowError                               workflow: a step failed (step, draft_id...)
+    ├── ReconcileError                              reconcile: the server could not tell
+    ├── LedgerError                                 ledger: cannot be opened, read or written
+    └── LeaseLostError                              batch: another worker took the row over
+
 Exception text never contains request headers, tokens or secrets: only the method, the URL
 (query values of secret-looking parameters redacted) and the server's error code and message.
 """

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Awaitable, Callable, Collection, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import anyio
@@ -30,6 +31,7 @@ from easyink_client.models.session_status import SessionStatus
 from easyink_client.models.signed_document_status import SignedDocumentStatus
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
+from easyink_client.types import Response
 
 from . import _telemetry
 from ._answers import parsed_answer
@@ -177,22 +179,24 @@ def _as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
-    with parsed_answer("getDraft"):
-        response = await get_draft.asyncio_detailed(draft_id, client=ei.client)
+async def _fetch(operation: str, call: Callable[[], Awaitable[Response[Any]]], kind: type[M]) -> M:
+    """The parsed answer of one read, refused when it is not a ``kind``."""
+    with parsed_answer(operation):
+        response = await call()
     parsed = response.parsed
-    if not isinstance(parsed, SigningConfiguration):
-        raise EasyInkError(f"unexpected answer to getDraft: HTTP {int(response.status_code)}")
+    if not isinstance(parsed, kind):
+        raise EasyInkError(f"unexpected answer to {operation}: HTTP {int(response.status_code)}")
     return parsed
+
+
+async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
+    call = partial(get_draft.asyncio_detailed, draft_id, client=ei.client)
+    return await _fetch("getDraft", call, SigningConfiguration)
 
 
 async def _get_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    with parsed_answer("getSession"):
-        response = await get_session.asyncio_detailed(session_id, client=ei.client)
-    parsed = response.parsed
-    if not isinstance(parsed, SigningView):
-        raise EasyInkError(f"unexpected answer to getSession: HTTP {int(response.status_code)}")
-    return parsed
+    call = partial(get_session.asyncio_detailed, session_id, client=ei.client)
+    return await _fetch("getSession", call, SigningView)
 
 
 def _documents_of(configuration: SigningConfiguration) -> list[tuple[UUID, str, str]]:

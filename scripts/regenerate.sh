@@ -60,7 +60,7 @@ SPEC='openapi/easyink.yaml'
 CONFIG='generator-config.yml'
 TEMPLATES='scripts/templates'
 # Run as a file (not `-m`): it needs only the standard library and PyYAML, not easyink_ext's deps.
-EXTRACT='easyink_ext/_spec_extract.py'
+EXTRACT='scripts/spec_extract.py'
 
 usage() {
     sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'

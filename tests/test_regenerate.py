@@ -113,8 +113,8 @@ def _copy_inputs(destination: Path) -> None:
     shutil.copytree(_REPO / "scripts", destination / "scripts")
     shutil.copy2(_REPO / "generator-config.yml", destination / "generator-config.yml")
     (destination / "easyink_ext").mkdir()
-    for name in ("_spec_extract.py", "_request_schemas.json"):
-        shutil.copy2(_REPO / "easyink_ext" / name, destination / "easyink_ext" / name)
+    name = "_request_schemas.json"
+    shutil.copy2(_REPO / "easyink_ext" / name, destination / "easyink_ext" / name)
     shutil.copytree(
         _REPO / _PACKAGE, destination / _PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
     )

@@ -6,20 +6,20 @@ import math
 import re
 from collections.abc import Sequence
 
+from .._contact import EMAIL_ADDRESS, normalize_phone
 from .._control import has_control
 from ..workflow import FieldSpec, Signer
 
 __all__ = ["check_text", "parse_field", "parse_signer"]
 
 _ANGLE = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<\s*(?P<contact>[^<>]+?)\s*>\s*$")
-_ADDRESS = r"[^<>\s@]+@[^<>\s@]+"
-_BARE = re.compile(rf"^\s*(?:<\s*(?P<angled>{_ADDRESS})\s*>|(?P<plain>{_ADDRESS}))\s*$")
+_BARE = re.compile(rf"^\s*(?:<\s*(?P<angled>{EMAIL_ADDRESS})\s*>|(?P<plain>{EMAIL_ADDRESS}))\s*$")
 
 
 def _contact(name: str, contact: str) -> Signer:
     if "@" in contact:
         return Signer(name=name, email=contact)
-    digits = re.sub(r"[\s().\-]", "", contact)
+    digits = normalize_phone(contact)
     if digits.isdigit():
         return Signer(name=name, phone=digits)
     raise ValueError(

@@ -93,7 +93,7 @@ def demo(count: int, output: Path) -> None:
 
 
 async def _demo(count: int, output: Path) -> tuple[SentSession, list[SavedFile]]:
-    from .._sample import sample_contract_pdf
+    from ._sample import sample_contract_pdf
 
     signers = demo_signers(count)
     console = out()

@@ -430,6 +430,22 @@ def test_malformed_signer_is_refused(text: str) -> None:
         parse_signer(text)
 
 
+def test_cli_workflow_and_requests_share_one_email_and_one_phone_rule() -> None:
+    from easyink_ext import _contact
+    from easyink_ext._schema import _FORMATS
+    from easyink_ext.workflow import Signer, _check_signer
+
+    assert _FORMATS["email"][0] is _contact.EMAIL
+    for text in ("Joe Roe <(555) 123-4567>", "Joe <555.123.4567>"):
+        signer = parse_signer(text)
+        assert signer.normalized_phone == "5551234567"
+        _check_signer(0, signer)  # what the CLI parses, the workflow accepts
+    with pytest.raises(ValueError, match="expected"):
+        parse_signer("bob@localhost")  # no dot in the domain: refused by the one e-mail rule
+    with pytest.raises(ValueError, match="e-mail"):
+        _check_signer(0, Signer("Bob", email="bob@localhost"))
+
+
 def test_unexpected_error_is_one_line_without_traceback(
     run: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -111,3 +111,27 @@ async def test_422_is_a_plain_status_error(api: MockAPI, ei: EasyInk) -> None:
         await get_draft.asyncio(DRAFT, client=ei.client)
     assert type(info.value) is APIStatusError
     assert info.value.status_code == 422
+
+
+def test_the_hierarchy_in_errors_docstring_names_every_subclass() -> None:
+    """Every EasyInkError subclass defined anywhere in easyink_ext is in errors.py's tree."""
+    import importlib
+    import pkgutil
+
+    import easyink_ext
+    from easyink_ext import errors
+
+    for module in pkgutil.walk_packages(easyink_ext.__path__, "easyink_ext."):
+        if not module.name.endswith("__main__"):  # __main__ runs the CLI
+            importlib.import_module(module.name)
+
+    def walk(cls: type) -> set[type]:
+        found: set[type] = set()
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("easyink_ext"):
+                found |= {sub} | walk(sub)
+        return found
+
+    tree = errors.__doc__ or ""
+    missing = sorted(c.__name__ for c in walk(errors.EasyInkError) if c.__name__ not in tree)
+    assert missing == []

@@ -1,8 +1,17 @@
-"""Secrets are replaced in free text, URLs and headers."""
+"""Secrets are replaced in free text, URLs, errors, logs and reprs."""
 
 from __future__ import annotations
 
-from easyink_ext._redact import REDACTED, mask, redact_headers, redact_text, redact_url
+import logging
+from uuid import UUID
+
+import httpx
+import pytest
+
+from easyink_client.api.signing_session_drafts import get_draft
+from easyink_ext import BadRequestError, EasyInk
+from easyink_ext._redact import REDACTED, redact_text, redact_url
+from easyink_ext.auth import StaticToken, TokenSet
 from easyink_ext.errors import APIConnectionError
 
 
@@ -25,10 +34,26 @@ def test_redact_url() -> None:
     assert redact_url("https://host/api/x") == "https://host/api/x"
 
 
-def test_redact_headers_and_mask() -> None:
-    headers = redact_headers({"Authorization": "Bearer t", "Accept": "application/json"})
-    assert headers == {"Authorization": REDACTED, "Accept": "application/json"}
-    assert mask("secret") == REDACTED and mask(None) == "None"
+async def test_credentials_sent_never_show_in_errors_logs_or_reprs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The Authorization header's token, echoed by a server, is redacted everywhere it shows."""
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        message = f"bad header Authorization: {request.headers['Authorization']}"
+        return httpx.Response(400, json={"error": {"code": "BadRequest", "message": message}})
+
+    caplog.set_level(logging.DEBUG, logger="easyink")
+    async with EasyInk(
+        base_url="http://api.test", token=token, transport=httpx.MockTransport(echo)
+    ) as ei:
+        with pytest.raises(BadRequestError) as info:
+            await get_draft.asyncio(UUID(int=1), client=ei.client)
+        shown = [str(info.value), repr(info.value), caplog.text, repr(ei)]
+    shown += [repr(StaticToken(token)), repr(TokenSet(access_token=token, refresh_token=token))]
+    assert all(token not in text for text in shown)
+    assert REDACTED in str(info.value)
 
 
 def test_exception_url_is_redacted() -> None:

@@ -425,3 +425,42 @@ async def test_empty_budget_stops_retrying(api: MockAPI, sleeps: list[float]) ->
         api.steps = [OK]
         await _get(ei)
         assert budget.tokens == 3
+
+
+@pytest.mark.parametrize(("max_retries", "expected"), [(0, 2), (2, 4)])
+async def test_send_for_signature_against_an_always_503_server_is_bounded(
+    max_retries: int, expected: int
+) -> None:
+    """The worst case of ``_retry``'s docstring: 1 + 2 x (max_retries + 1) requests at most.
+
+    createDraft is sent once (a 503 leaves its outcome unknown, so it is not repeated), then
+    the read-back (searchSessions) gets max_retries + 1 attempts and the workflow stops: no
+    retry is layered on the client's.
+    """
+    from easyink_ext.workflow import Signer, WorkflowError, send_for_signature
+
+    sent: list[str] = []
+
+    def always_503(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.method} {request.url.path}")
+        return httpx.Response(503, json={"error": {"code": "Busy", "message": "busy"}})
+
+    async with EasyInk(
+        base_url=BASE_URL,
+        token=TOKEN,
+        transport=httpx.MockTransport(always_503),
+        max_retries=max_retries,
+        backoff_base=0.0,
+    ) as ei:
+        with pytest.raises(WorkflowError) as caught:
+            await send_for_signature(
+                ei, documents=[b"%PDF-1.4"], signers=[Signer("A B", "a@example.com")], subject="s"
+            )
+    assert caught.value.step == "create draft"
+    assert caught.value.step == "create draft"
+    # The read-back failed, so whether the draft exists stays unknown (a batch reconciles it).
+    assert isinstance(caught.value.cause, OutcomeUnknownError)
+    assert sent == ["POST /api/signingSessionDrafts"] + ["GET /api/signingSessions"] * (
+        max_retries + 1
+    )
+    assert len(sent) == expected <= 1 + 2 * (max_retries + 1)

@@ -13,6 +13,7 @@ import anyio
 import httpx
 import pytest
 
+from easyink_ext._retry import RetryBudget
 from easyink_ext.downloads import (
     DownloadError,
     download,
@@ -217,6 +218,20 @@ async def test_gives_up_after_max_attempts_and_leaves_no_partial_file(tmp_path: 
     assert "3 attempts" in str(info.value)
     assert dest.read_bytes() == b"previous complete file"  # never replaced by a partial file
     assert _leftovers(tmp_path) == []
+
+
+async def test_resumes_follow_the_clients_retry_policy_and_budget(tmp_path: Path) -> None:
+    server = FileServer(cuts=[10_000] * 10)
+    async with mock_client(server, max_retries=1) as ei:
+        with pytest.raises(APIConnectionError, match="2 attempts"):
+            await download(ei, PATH, tmp_path / "a.pdf")  # max_retries + 1 attempts
+    assert len(server.requests) == 2
+
+    server = FileServer(cuts=[10_000] * 10)
+    async with mock_client(server, retry_budget=RetryBudget(capacity=0)) as ei:
+        with pytest.raises(APIConnectionError, match="1 attempts"):
+            await download(ei, PATH, tmp_path / "b.pdf")  # the budget pays for no resume
+    assert len(server.requests) == 1
 
 
 async def test_error_status_raises_typed_error_and_creates_nothing(tmp_path: Path) -> None:

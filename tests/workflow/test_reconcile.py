@@ -13,7 +13,7 @@ from easyink_ext import EasyInk
 from easyink_ext.workflow import SentSession, Signer, WorkflowError, send_for_signature
 from easyink_sandbox import Sandbox
 
-from .conftest import FaultyTransport, Mode, statuses
+from .conftest import BASE, FaultyTransport, Mode, statuses
 
 SIGNERS = [Signer("Ada Lovelace", "ada@example.com"), Signer("Alan Turing", "alan@example.com")]
 
@@ -126,4 +126,40 @@ async def test_repeated_ambiguity_gives_up_and_cleans_up(
         await _send(ei, pdf)
     assert caught.value.step == "convert"
     assert caught.value.cleanup == "deleted"
+    assert statuses(sandbox) == []
+
+
+async def test_claims_belong_to_one_client_and_its_views_not_to_a_shared_budget() -> None:
+    import httpx
+
+    from easyink_ext import RetryBudget
+    from easyink_ext.workflow import _claims_for
+
+    budget = RetryBudget()
+    transport = httpx.MockTransport(lambda request: httpx.Response(404))
+    async with (
+        EasyInk(base_url="http://a.test", token="t", retry_budget=budget, transport=transport) as a,
+        EasyInk(base_url="http://b.test", token="t", retry_budget=budget, transport=transport) as b,
+    ):
+        assert _claims_for(a) is not _claims_for(b)
+        assert _claims_for(a.with_options(timeout=5)) is _claims_for(a)
+
+
+@pytest.mark.parametrize(("max_retries", "sends"), [(0, 1), (1, 2)])
+async def test_a_post_proven_without_effect_is_resent_only_as_a_retry_of_the_client(
+    sandbox: Sandbox, transport: FaultyTransport, pdf: bytes, max_retries: int, sends: int
+) -> None:
+    """The re-send after a read-back counts against max_retries, like the transport's retries."""
+    transport.fail("POST", r"/api/signingSessionDrafts$", "unavailable", times=5)
+    async with EasyInk(
+        base_url=BASE,
+        token=sandbox.issue_token(),
+        transport=transport,
+        backoff_base=0.0,
+        max_retries=max_retries,
+    ) as ei:
+        with pytest.raises(WorkflowError) as caught:
+            await _send(ei, pdf)
+    assert caught.value.step == "create draft"
+    assert _posts(transport, "/signingSessionDrafts") == sends
     assert statuses(sandbox) == []

@@ -7,8 +7,8 @@ validation needs neither PyYAML nor the repository at run time.
 
 Regenerate after changing the spec (requires PyYAML, a development dependency)::
 
-    python -m easyink_ext._spec_extract            # rewrite easyink_ext/_request_schemas.json
-    python -m easyink_ext._spec_extract --check    # exit 1 when the file is out of date
+    python scripts/spec_extract.py            # rewrite easyink_ext/_request_schemas.json
+    python scripts/spec_extract.py --check    # exit 1 when the file is out of date
 
 The test suite runs the ``--check`` comparison too.
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 HTTP_METHODS = ("get", "put", "post", "delete", "head", "patch", "options")
 _DROP = frozenset({"description", "example", "examples", "title", "externalDocs", "xml", "summary"})
-PACKAGE_FILE = Path(__file__).with_name("_request_schemas.json")
+PACKAGE_FILE = Path(__file__).resolve().parent.parent / "easyink_ext" / "_request_schemas.json"
 DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi" / "easyink.yaml"
 
 
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
-            print(f"{args.output} is out of date; run python -m easyink_ext._spec_extract")
+            print(f"{args.output} is out of date; run python scripts/spec_extract.py")
             return 1
         return 0
     args.output.write_text(text, encoding="utf-8")
