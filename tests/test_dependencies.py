@@ -32,10 +32,7 @@ EXTRAS_OF: list[tuple[str, tuple[str, ...]]] = [
     ("easyink_sandbox/*", ("sandbox",)),
     # the demo sends a generated contract through the embedded sandbox: '.[cli,sandbox]'
     ("easyink_ext/cli/demo.py", ("cli", "sandbox")),
-    ("easyink_ext/_sample.py", ("cli", "sandbox")),
     ("easyink_ext/cli/_sample.py", ("cli", "sandbox")),
-    # a build step of scripts/regenerate.sh
-    ("easyink_ext/_spec_extract.py", ("dev",)),
     ("easyink_ext/cli/*", ("cli",)),
     ("easyink_ext/_otel*.py", ("otel",)),
     ("easyink_ext/ledger/_postgres.py", ("postgres",)),
