@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from easyink_ext import OAuthClient
+from easyink_sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,8 +45,8 @@ def start_sandbox(*extra_args: str) -> tuple[subprocess.Popen[str], str]:
 async def login(url: str) -> str:
     """An access token from the sandbox's authorization-code + PKCE flow."""
     async with OAuthClient(
-        client_id="easyink-sandbox",
-        client_secret="sandbox-secret",
+        client_id=SANDBOX_CLIENT_ID,
+        client_secret=SANDBOX_CLIENT_SECRET,
         redirect_uri="http://127.0.0.1/callback",
         issuer=url,
     ) as oauth:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import attrs
 
+from ._credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+
 
 @attrs.define
 class FaultConfig:
@@ -50,8 +52,8 @@ class SandboxConfig:
     processing_delay: float = 0.0
     token_ttl: float = 3600.0
     code_ttl: float = 60.0
-    client_id: str = "easyink-sandbox"
-    client_secret: str = "sandbox-secret"
+    client_id: str = SANDBOX_CLIENT_ID
+    client_secret: str = SANDBOX_CLIENT_SECRET
     default_user: str = "sandbox-user"
     validate_responses: bool = False
     faults: FaultConfig = attrs.Factory(FaultConfig)

@@ -1,4 +1,5 @@
-"""API errors: the ``ApiError`` exception raised by handlers and the ``ApiErrorResponse`` bodies."""
+"""API errors: the ``ApiError`` exception raised by handlers, the ``ApiErrorResponse`` bodies and
+the exact messages the reference documents (one place for each, used by rules and validation)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,25 @@ from collections.abc import Mapping, Sequence
 from starlette.responses import Response
 
 VALIDATION_FAILED = "Validation failed for one or more fields"
+DRAFT_NOT_FOUND = "Signing session draft does not exists"
+SESSION_NOT_FOUND = "The specified signing session ID was not found."
+DRAFT_LOCKED = "Signing session draft is locked and cannot be modified"
+DRAFT_LOCKED_REMOVE = "Signing session draft is locked and cannot be removed"
+CONFIG_INVALID = (
+    "Session configuration is invalid. Check that all documents, participants, and fields are"
+    " configured."
+)
+PROCESSING = "Document processing is in progress. Try again later."
+LINK_USED = (
+    "Delivery method can't be changed because the participant has already used the signing link"
+)
+VOID_REASON_REQUIRED = "Voiding reason is required"
+SUBJECT_TOO_LONG = "Subject cannot exceed 500 characters"
+PARTICIPANT_ID_REQUIRED = "Participant Id is required"
+POSITION_X_NEGATIVE = "Position on X-axis cannot be less than 0"
+POSITION_Y_NEGATIVE = "Position on Y-axis cannot be less than 0"
+FIELD_OPTIONS_TYPE = "Field options must target the field type"
+UNEXPECTED_ERROR = "An unexpected error occurred"
 
 _CODE_STATUS = {
     "ValidationError": 400,
@@ -82,3 +102,15 @@ def not_found(message: str) -> ApiError:
 def required_field(name: str) -> ApiError:
     """A 400 ``ValidationError`` for a missing field, in the documented inner-error form."""
     return validation(VALIDATION_FAILED, [("RequiredField", f"The '{name}' field is required")])
+
+
+def unexpected_error() -> Response:
+    """The 500 answered for an error no rule expected (logged by the caller)."""
+    return error_response(500, "InternalServerError", UNEXPECTED_ERROR)
+
+
+def method_not_allowed(method: str, headers: Mapping[str, str] | None) -> Response:
+    """A 405 ``MethodNotAllowed``; RFC 9110: ``headers`` carry ``Allow``, the methods supported."""
+    return error_response(
+        405, "MethodNotAllowed", f"Method {method} is not allowed here", headers=headers
+    )

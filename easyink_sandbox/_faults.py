@@ -28,7 +28,7 @@ import anyio
 import httpx
 
 from ._config import FaultConfig
-from ._errors import error_body
+from ._errors import UNEXPECTED_ERROR, error_body
 
 logger = logging.getLogger("easyink_sandbox")
 
@@ -84,7 +84,7 @@ def _retry_after(seconds: float) -> str:
 
 
 _FAULT_BODIES = {
-    500: ("InternalServerError", "An unexpected error occurred"),
+    500: ("InternalServerError", UNEXPECTED_ERROR),
     503: ("ServiceUnavailable", "The service is temporarily unavailable"),
 }
 
@@ -189,7 +189,7 @@ class FaultLayer:
                 await self._swallow(scope, receive, app)
             if fail_status is not None:
                 code, text = _FAULT_BODIES.get(
-                    fail_status, ("InternalServerError", "An unexpected error occurred")
+                    fail_status, ("InternalServerError", UNEXPECTED_ERROR)
                 )
                 state["fault"], state["status"] = "error", fail_status
                 await _send_error(
@@ -220,9 +220,7 @@ class FaultLayer:
             if state["started"]:
                 raise
             state["status"] = 500
-            await _send_error(
-                send, 500, "InternalServerError", "An unexpected error occurred", None
-            )
+            await _send_error(send, 500, "InternalServerError", UNEXPECTED_ERROR, None)
 
     async def _swallow(self, scope: Scope, receive: Receive, app: ASGIApp) -> None:
         async def discard(message: Message) -> None:

@@ -29,8 +29,14 @@ from referencing.jsonschema import DRAFT202012
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from ._errors import VALIDATION_FAILED, validation
-from ._store import SUBJECT_TOO_LONG, VOID_REASON_REQUIRED
+from ._errors import (
+    POSITION_X_NEGATIVE,
+    POSITION_Y_NEGATIVE,
+    SUBJECT_TOO_LONG,
+    VALIDATION_FAILED,
+    VOID_REASON_REQUIRED,
+    validation,
+)
 
 _BASE_URI = "urn:easyink:openapi"
 Validator = Any  # an OAS31Validator instance
@@ -39,8 +45,8 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _JSON_TYPES = ("application/json", "text/json")
 _OVERRIDES = {
     ("subject", "maxLength"): SUBJECT_TOO_LONG,
-    ("positionX", "minimum"): "Position on X-axis cannot be less than 0",
-    ("positionY", "minimum"): "Position on Y-axis cannot be less than 0",
+    ("positionX", "minimum"): POSITION_X_NEGATIVE,
+    ("positionY", "minimum"): POSITION_Y_NEGATIVE,
     ("reason", "minLength"): VOID_REASON_REQUIRED,
     ("voidReason", "minLength"): VOID_REASON_REQUIRED,
     ("reason", "required"): VOID_REASON_REQUIRED,

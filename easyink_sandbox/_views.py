@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from ._state import (
-    ACTIVE_STATUSES,
     ORGANIZATION_ID,
     SETTINGS_SET_ID,
     Participant,
@@ -15,7 +14,7 @@ from ._state import (
     SignatureField,
     user_uuid,
 )
-from ._store import SessionStore
+from ._store import SessionStore, copy_refusal, void_refusal
 
 
 def iso(moment: datetime) -> str:
@@ -110,12 +109,12 @@ def configuration(store: SessionStore, session: Session) -> dict[str, Any]:
 
 def can_be_voided(session: Session) -> bool:
     """Whether a void would be accepted."""
-    return not session.is_void_disabled and session.status in ("ReadyToStart", *ACTIVE_STATUSES)
+    return void_refusal(session) is None
 
 
 def can_be_copied(session: Session) -> bool:
     """Whether a duplicate would be accepted."""
-    return not session.is_session_copy_disabled and session.status not in ("Voided", "Expired")
+    return copy_refusal(session) is None
 
 
 def signing_view(session: Session) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from . import _drafts, _portal, _sessions
 from ._auth import AuthService
 from ._call import Call, Handler
 from ._config import FaultConfig, SandboxConfig
-from ._errors import ApiError, error_response
+from ._errors import ApiError, error_response, method_not_allowed, unexpected_error
 from ._faults import ConnectionDropped, FaultLayer, Receive, RequestRecord, Scope, Send
 from ._generic import generic_handlers
 from ._spec import CompiledSpec, Operation, load_spec
@@ -160,7 +160,7 @@ def _guard(
             logger.exception(
                 "unhandled error while serving %s %s", request.method, request.url.path
             )
-            return error_response(500, "InternalServerError", "An unexpected error occurred")
+            return unexpected_error()
 
     return endpoint
 
@@ -173,12 +173,7 @@ def _api_endpoint(
         operation = operations.get(method) or (operations.get("get") if method == "head" else None)
         if operation is None:
             allowed = ", ".join(sorted(m.upper() for m in operations))
-            return error_response(
-                405,
-                "MethodNotAllowed",
-                f"Method {request.method} is not allowed here",
-                headers={"Allow": allowed},
-            )
+            return method_not_allowed(request.method, {"Allow": allowed})
         try:
             user = sandbox.auth.authenticate(request.headers.get("authorization"))
             parsed = await operation.parse(request)
@@ -192,7 +187,7 @@ def _api_endpoint(
             raise
         except Exception:
             logger.exception("unhandled error in %s", operation.operation_id)
-            response = error_response(500, "InternalServerError", "An unexpected error occurred")
+            response = unexpected_error()
         if sandbox.config.validate_responses:
             response = _checked(sandbox, operation, response)
         return response
@@ -254,12 +249,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     if status == 405:
         # RFC 9110: a 405 answer lists the methods the resource supports.
         headers = getattr(exc, "headers", None)
-        return error_response(
-            405,
-            "MethodNotAllowed",
-            f"Method {request.method} is not allowed here",
-            headers=dict(headers) if headers else None,
-        )
+        return method_not_allowed(request.method, dict(headers) if headers else None)
     return error_response(404, "NotFound", f"No route matches {request.method} {request.url.path}")
 
 

@@ -34,7 +34,6 @@ __all__ = [
     "CALLBACKS",
     "ENV_CLIENT_ID",
     "ENV_CLIENT_SECRET",
-    "SANDBOX_CLIENT",
     "client_id_for",
     "client_secret_for",
     "identity_for",
@@ -44,7 +43,6 @@ __all__ = [
 
 ENV_CLIENT_ID = "EASYINK_CLIENT_ID"
 ENV_CLIENT_SECRET = "EASYINK_CLIENT_SECRET"
-SANDBOX_CLIENT = ("easyink-sandbox", "sandbox-secret")
 CALLBACKS = {
     PRODUCTION_IDENTITY_URL: "https://easyink.io",
     STAGING_IDENTITY_URL: "https://staging.easyink.io",
@@ -67,17 +65,24 @@ def is_local(url: str) -> bool:
     return (urlsplit(url).hostname or "") in _LOCAL_HOSTS
 
 
+def _sandbox_client() -> tuple[str, str]:
+    """The demo client of a sandbox (a constants module: needs no sandbox extra)."""
+    from easyink_sandbox._credentials import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+
+    return SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
+
+
 def client_id_for(settings: Settings, identity: str, flag: str | None = None) -> str | None:
     """``--client-id``, ``EASYINK_CLIENT_ID``, the config file, else the sandbox client."""
     return settings.get("client_id", ENV_CLIENT_ID, flag) or (
-        SANDBOX_CLIENT[0] if is_local(identity) else None
+        _sandbox_client()[0] if is_local(identity) else None
     )
 
 
 def client_secret_for(settings: Settings, identity: str, flag: str | None = None) -> str | None:
     """``--client-secret``, ``EASYINK_CLIENT_SECRET``, the config file, else the sandbox's."""
     return settings.get("client_secret", ENV_CLIENT_SECRET, flag) or (
-        SANDBOX_CLIENT[1] if is_local(identity) else None
+        _sandbox_client()[1] if is_local(identity) else None
     )
 
 

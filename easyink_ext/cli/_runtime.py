@@ -69,7 +69,7 @@ class Connection:
 
 def _import_sandbox() -> Any:
     try:
-        import easyink_sandbox
+        import easyink_sandbox.app  # the server itself: needs the sandbox extra
     except ImportError as exc:
         raise CliError(SANDBOX_MISSING, exit_code=2) from exc
     return easyink_sandbox

@@ -52,7 +52,8 @@ def _check_extras() -> None:
     try:
         import reportlab  # noqa: F401
 
-        import easyink_sandbox  # noqa: F401
+        # the server itself, not only the package: it needs the sandbox extra
+        import easyink_sandbox.app  # noqa: F401
     except ImportError as exc:
         raise CliError(SANDBOX_MISSING, exit_code=2) from exc
 

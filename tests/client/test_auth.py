@@ -81,7 +81,7 @@ def idp() -> IdentityServer:
 @pytest.fixture
 def oauth(idp: IdentityServer) -> OAuthClient:
     return OAuthClient(
-        client_id="easyink-sandbox",
+        client_id="mock-client",
         client_secret=CLIENT_SECRET,
         redirect_uri=REDIRECT,
         issuer="http://idp.test",
@@ -131,7 +131,7 @@ async def test_authorization_code_flow_with_pkce(oauth: OAuthClient, idp: Identi
     query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
     assert request.url.startswith("http://idp.test/connect/authorize?")
     assert query["response_type"] == "code"
-    assert query["client_id"] == "easyink-sandbox"
+    assert query["client_id"] == "mock-client"
     assert query["code_challenge_method"] == "S256"
     assert query["redirect_uri"] == REDIRECT
     assert query["scope"] == "openid hermes_api hermes_idp profile"

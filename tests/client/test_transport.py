@@ -36,7 +36,13 @@ from easyink_ext import (
     RequestValidationError,
     TokenSet,
 )
-from easyink_sandbox import FaultConfig, Sandbox, SandboxApp
+from easyink_sandbox import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    FaultConfig,
+    Sandbox,
+    SandboxApp,
+)
 
 from .._secrets import assert_no_secret
 from ..conftest import SANDBOX_URL
@@ -262,8 +268,8 @@ async def _login(app: SandboxApp, oauth: OAuthClient) -> tuple[TokenSet, str]:
 
 def _oauth(app: SandboxApp) -> OAuthClient:
     return OAuthClient(
-        client_id="easyink-sandbox",
-        client_secret="sandbox-secret",
+        client_id=SANDBOX_CLIENT_ID,
+        client_secret=SANDBOX_CLIENT_SECRET,
         redirect_uri=REDIRECT,
         issuer=BASE,
         transport=httpx.ASGITransport(app),
@@ -276,7 +282,7 @@ async def test_single_flight_refresh_1000_concurrent_calls_and_no_secret_in_logs
     caplog.set_level(logging.DEBUG)
     oauth = _oauth(app)
     tokens, code = await _login(app, oauth)
-    secrets = {tokens.access_token, tokens.refresh_token or "", "sandbox-secret", code}
+    secrets = {tokens.access_token, tokens.refresh_token or "", SANDBOX_CLIENT_SECRET, code}
     # Pretend the token is about to expire: the provider must refresh exactly once.
     provider = RefreshingTokenProvider(
         oauth,

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from easyink_sandbox import Sandbox, pkce_challenge
+from easyink_sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, Sandbox, pkce_challenge
 
 REDIRECT = "https://easyink.io/callback"
 
@@ -16,7 +16,7 @@ REDIRECT = "https://easyink.io/callback"
 async def authorize(anon: httpx.AsyncClient, verifier: str, **extra: str) -> httpx.Response:
     params = {
         "response_type": "code",
-        "client_id": "easyink-sandbox",
+        "client_id": SANDBOX_CLIENT_ID,
         "scope": "openid hermes_api hermes_idp profile",
         "redirect_uri": REDIRECT,
         "code_challenge": pkce_challenge(verifier),
@@ -38,8 +38,8 @@ async def get_code(anon: httpx.AsyncClient, verifier: str, **extra: str) -> str:
 def exchange(code: str, verifier: str, **extra: str) -> dict[str, str]:
     form = {
         "grant_type": "authorization_code",
-        "client_id": "easyink-sandbox",
-        "client_secret": "sandbox-secret",
+        "client_id": SANDBOX_CLIENT_ID,
+        "client_secret": SANDBOX_CLIENT_SECRET,
         "code": code,
         "redirect_uri": REDIRECT,
         "code_verifier": verifier,
@@ -65,7 +65,7 @@ async def test_code_flow_and_refresh(anon: httpx.AsyncClient) -> None:
     )
     assert api.status_code == 200
 
-    basic = base64.b64encode(b"easyink-sandbox:sandbox-secret").decode()
+    basic = base64.b64encode(f"{SANDBOX_CLIENT_ID}:{SANDBOX_CLIENT_SECRET}".encode()).decode()
     refreshed = await anon.post(
         "/connect/token",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},

@@ -9,7 +9,7 @@ from easyink_client import AuthenticatedClient
 from easyink_client.api.signing_session_drafts import draft_exists
 from easyink_client.api.signing_sessions import session_exists
 from easyink_sandbox import Sandbox, SandboxApp
-from easyink_sandbox._store import VOID_REASON_REQUIRED
+from easyink_sandbox._errors import VOID_REASON_REQUIRED
 
 from .conftest import BASE, Drafts, error_of
 
