@@ -13,6 +13,11 @@ or a unix-socket directory. The ``postgres`` fixture: a throwaway PostgreSQL ser
 ``backend``: tests that take it run once per ``EasyInk(backend=...)``; the aiohttp run is
 skipped when aiohttp is not installed, except with ``EASYINK_REQUIRE_BACKENDS=1`` (set by
 ``.ci/run``, where the ``dev`` extra installs it), so CI cannot pass without running both.
+
+Shared by every area: the mock API (``MockAPI`` with the ``api`` fixture, ``mock_client``, the
+ids its answers use), the sandbox in process (``sandbox_config`` -> ``app`` -> ``sandbox``) and
+the sandbox served on 127.0.0.1 (``sandbox_server``), the OpenTelemetry recorders
+(``recorded``) and PostgreSQL (``postgres``, ``pg_dsn``).
 """
 
 from __future__ import annotations
@@ -21,10 +26,16 @@ import ipaddress
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
+from uuid import UUID
 
+import httpx
 import pytest
+
+from easyink_ext import EasyInk
+from easyink_sandbox import Sandbox, SandboxApp, SandboxConfig, SandboxThread, create_app
 
 from ._postgres import PostgresUnavailable, TempPostgres
 
@@ -247,3 +258,140 @@ def pg_dsn(postgres: TempPostgres) -> Iterator[str]:
     finally:
         with psycopg.connect(postgres.dsn, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+# --- The mock API: a scripted httpx.MockTransport, and the ids its answers use ----------------
+
+TOKEN = "tok-0123456789-secret-value"
+BASE_URL = "http://api.test"
+DRAFT_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+DRAFT = UUID(DRAFT_ID)
+OTHER_ID = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d"
+SESSION_ID = OTHER_ID
+DOC_ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+DOC_ID_2 = "6fa459ea-ee8a-3ca4-894e-db77e160355e"
+
+Step = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx.Request], Any]
+
+
+def api_error(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    inner: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """An ApiErrorResponse answer."""
+    body = {"error": {"code": code, "message": message, "innerErrors": inner}}
+    return httpx.Response(status, json=body, headers=headers)
+
+
+@dataclass
+class MockAPI:
+    """Answers requests from a script (one step per request; the last one repeats)."""
+
+    steps: list[Step] = field(default_factory=list)
+    requests: list[httpx.Request] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        self.bodies.append(request.read())
+        if not self.steps:
+            return httpx.Response(200, json=DRAFT_ID)
+        step = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
+        if isinstance(step, Exception):
+            raise step
+        if isinstance(step, httpx.Response):
+            return httpx.Response(step.status_code, headers=step.headers, content=step.content)
+        return step(request)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handler)
+
+    @property
+    def count(self) -> int:
+        return len(self.requests)
+
+
+@pytest.fixture
+def api() -> MockAPI:
+    """A scripted mock API: set ``api.steps``, send through ``api.transport()``."""
+    return MockAPI()
+
+
+def mock_client(handler: Handler, **kwargs: Any) -> EasyInk:
+    """An EasyInk whose requests are answered by ``handler`` (sync or async), no retry sleeps."""
+    options: dict[str, Any] = {"backoff_base": 0.0, "backoff_max": 0.0}
+    options.update(kwargs)
+    return EasyInk(
+        base_url=BASE_URL, token=TOKEN, transport=httpx.MockTransport(handler), **options
+    )
+
+
+def draft_json(*statuses: str) -> dict[str, Any]:
+    """A getDraft body whose documents have ``statuses``."""
+    ids = [DOC_ID, DOC_ID_2, "0f8fad5b-d9cb-469f-a165-70867728950e"]
+    return {
+        "signingSessionId": DRAFT_ID,
+        "isLocked": False,
+        "documents": [
+            {"id": ids[i], "title": f"doc{i}.pdf", "status": status}
+            for i, status in enumerate(statuses)
+        ],
+    }
+
+
+def session_json(status: str, **extra: Any) -> dict[str, Any]:
+    """A getSession body with ``status``."""
+    return {"signingSessionId": SESSION_ID, "status": status, **extra}
+
+
+def pool_of(ei: EasyInk) -> httpx.AsyncBaseTransport:
+    """The transport ``ei`` sends through (under the attempt-span wrapper of easyink_ext._otel)."""
+    from easyink_ext._otel import AttemptTransport
+
+    inner = ei._core._inner
+    return inner.inner if isinstance(inner, AttemptTransport) else inner
+
+
+# --- The sandbox: in process (ASGI app) and served on 127.0.0.1 ------------------------------
+
+SANDBOX_URL = "http://sandbox.test"
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    """Response validation on, so every test also checks spec conformance (override to vary)."""
+    return SandboxConfig(validate_responses=True)
+
+
+@pytest.fixture
+def app(sandbox_config: SandboxConfig) -> SandboxApp:
+    """The sandbox app in process: send to it with ``httpx.ASGITransport(app=app)``."""
+    return create_app(sandbox_config)
+
+
+@pytest.fixture
+def sandbox(app: SandboxApp) -> Sandbox:
+    """The state of ``app``: tokens, faults, the request log, the store."""
+    return app.sandbox
+
+
+@pytest.fixture
+def token(sandbox: Sandbox) -> str:
+    """An access token of ``sandbox``."""
+    return sandbox.issue_token()
+
+
+@pytest.fixture
+def sandbox_server(sandbox_config: SandboxConfig) -> Iterator[SandboxThread]:
+    """The sandbox served by uvicorn on 127.0.0.1 in a thread (``.url``, ``.sandbox``).
+
+    A thread, so that plain ``def`` tests and subprocesses can use it as well as async tests.
+    """
+    with SandboxThread(sandbox_config) as running:
+        yield running
+    assert running.sandbox.response_violations == []

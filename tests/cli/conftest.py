@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -59,9 +58,10 @@ class Server:
 
 
 @pytest.fixture
-def server() -> Iterator[Server]:
-    with SandboxThread() as thread:
-        yield Server(thread.url, thread.sandbox, thread.sandbox.issue_token())
+def server(sandbox_server: SandboxThread) -> Server:
+    """The sandbox on 127.0.0.1 (``sandbox_server`` of tests/conftest.py) with a token."""
+    sandbox = sandbox_server.sandbox
+    return Server(sandbox_server.url, sandbox, sandbox.issue_token())
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from easyink_sandbox import SandboxApp, create_app, simple_pdf
+from easyink_sandbox import Sandbox, SandboxApp, simple_pdf
 from tests._secrets import assert_no_secret
-from tests.conftest import Recorded
+from tests.conftest import SANDBOX_URL, Recorded
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "service.py"
 
@@ -34,30 +34,20 @@ service = _load()
 
 
 @pytest.fixture
-def sandbox_app() -> SandboxApp:
-    return create_app()
-
-
-@pytest.fixture
-def token(sandbox_app: SandboxApp) -> str:
-    return sandbox_app.sandbox.issue_token()
-
-
-@pytest.fixture
 async def client(
-    sandbox_app: SandboxApp, token: str, recorded: Recorded
+    app: SandboxApp, token: str, recorded: Recorded
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = service.create_app(
-        base_url="http://sandbox.test",
+    service_app = service.create_app(
+        base_url=SANDBOX_URL,
         token=token,
-        transport=httpx.ASGITransport(app=sandbox_app),
+        transport=httpx.ASGITransport(app=app),
         tracer_provider=recorded.tracer_provider,
         meter_provider=recorded.meter_provider,
     )
     async with (
-        app.router.lifespan_context(app),
+        service_app.router.lifespan_context(service_app),
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://service.test"
+            transport=httpx.ASGITransport(app=service_app), base_url="http://service.test"
         ) as http,
     ):
         yield http
@@ -74,13 +64,13 @@ def _contract(subject: str = "Lease 12 - Ann Lee") -> dict[str, object]:
 
 
 async def test_post_then_get_a_contract_with_traces_and_metrics(
-    client: httpx.AsyncClient, sandbox_app: SandboxApp, recorded: Recorded, token: str
+    client: httpx.AsyncClient, sandbox: Sandbox, recorded: Recorded, token: str
 ) -> None:
     created = await client.post("/contracts", json=_contract())
     assert created.status_code == 201, created.text
     contract = created.json()
     assert contract["status"] == "Pending"
-    assert sandbox_app.sandbox.store.sessions[contract["id"]].status == "Pending"
+    assert sandbox.store.sessions[contract["id"]].status == "Pending"
 
     read = await client.get(f"/contracts/{contract['id']}")
     assert read.status_code == 200
@@ -110,7 +100,7 @@ async def test_post_then_get_a_contract_with_traces_and_metrics(
 
 
 async def test_bad_input_and_failed_workflows_are_client_and_gateway_errors(
-    client: httpx.AsyncClient, sandbox_app: SandboxApp
+    client: httpx.AsyncClient, sandbox: Sandbox
 ) -> None:
     bad = dict(_contract(), document_base64="not base64!")
     assert (await client.post("/contracts", json=bad)).status_code == 422
@@ -122,7 +112,7 @@ async def test_bad_input_and_failed_workflows_are_client_and_gateway_errors(
         "cleanup": "deleted",
         "error": "BadRequestError",
     }
-    assert [s for s in sandbox_app.sandbox.store.sessions.values() if s.status == "Draft"] == []
+    assert [s for s in sandbox.store.sessions.values() if s.status == "Draft"] == []
 
 
 def test_exporters_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Fixtures of the sandbox tests: an in-process app, authenticated clients and draft builders."""
+"""Fixtures of the sandbox tests: clients of the in-process app (tests/conftest.py), drafts."""
 
 from __future__ import annotations
 
@@ -8,25 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from easyink_sandbox import Sandbox, SandboxApp, SandboxConfig, create_app, simple_pdf
+from easyink_sandbox import Sandbox, SandboxApp, simple_pdf
 
-BASE = "http://sandbox.test"
+from ..conftest import SANDBOX_URL
 
-
-@pytest.fixture
-def config() -> SandboxConfig:
-    """Response validation on, so every test also checks spec conformance."""
-    return SandboxConfig(validate_responses=True)
-
-
-@pytest.fixture
-def app(config: SandboxConfig) -> SandboxApp:
-    return create_app(config)
-
-
-@pytest.fixture
-def sandbox(app: SandboxApp) -> Sandbox:
-    return app.sandbox
+BASE = SANDBOX_URL
 
 
 def make_client(app: SandboxApp, token: str | None) -> httpx.AsyncClient:

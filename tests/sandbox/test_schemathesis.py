@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from easyink_sandbox import Sandbox, SandboxConfig, create_app, simple_pdf, spec_path
+from easyink_sandbox import Sandbox, SandboxApp, simple_pdf, spec_path
 
 CONFORMANCE = [
     not_a_server_error,
@@ -42,9 +42,7 @@ def _seed_session(sandbox: Sandbox) -> dict[str, str]:
     }
 
 
-def test_schemathesis_conformance() -> None:
-    app = create_app(SandboxConfig(validate_responses=True))
-    sandbox = app.sandbox
+def test_schemathesis_conformance(app: SandboxApp, sandbox: Sandbox) -> None:
     auth = {"Authorization": f"Bearer {sandbox.issue_token()}"}
     known = _seed_session(sandbox)
     schema = schemathesis.openapi.from_path(str(spec_path()))

@@ -10,55 +10,29 @@ import select
 import signal
 import subprocess
 import sys
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from easyink_sandbox import (
-    SANDBOX_CLIENT_ID,
-    SANDBOX_CLIENT_SECRET,
     FaultConfig,
     SandboxConfig,
     SandboxThread,
-    pkce_challenge,
     run_server,
     simple_pdf,
 )
 
-pytestmark = pytest.mark.integration
+from .test_auth import exchange, get_code
 
-REDIRECT = "http://127.0.0.1/callback"
+pytestmark = pytest.mark.integration
 
 
 async def full_cycle(base_url: str) -> bytes:
     """OAuth, then create, upload, add participant and field, convert, start, sign, download."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as c:
         verifier = secrets.token_urlsafe(48)
-        r = await c.get(
-            "/connect/authorize",
-            params={
-                "response_type": "code",
-                "client_id": SANDBOX_CLIENT_ID,
-                "scope": "openid hermes_api hermes_idp profile",
-                "redirect_uri": REDIRECT,
-                "code_challenge": pkce_challenge(verifier),
-                "code_challenge_method": "S256",
-                "state": "s",
-            },
-        )
-        code = parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
-        r = await c.post(
-            "/connect/token",
-            data={
-                "grant_type": "authorization_code",
-                "client_id": SANDBOX_CLIENT_ID,
-                "client_secret": SANDBOX_CLIENT_SECRET,
-                "code": code,
-                "redirect_uri": REDIRECT,
-                "code_verifier": verifier,
-            },
-        )
+        code = await get_code(c, verifier)
+        r = await c.post("/connect/token", data=exchange(code, verifier))
         c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
         sid = (await c.post("/api/signingSessionDrafts", json={"subject": "Cycle"})).json()
         files = {"fileContent": ("c.pdf", simple_pdf(["Contract"]), "application/pdf")}

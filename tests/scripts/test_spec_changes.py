@@ -28,9 +28,9 @@ _SPEC = Path("openapi") / "easyink.yaml"
 _EXISTING_TESTS = (
     "tests/sandbox/test_lifecycle.py",
     "tests/sandbox/test_rules.py",
-    "tests/ext_helpers/test_integration.py",
+    "tests/integration/test_waiters_downloads_batch.py",
     "tests/cli/test_demo.py",
-    "tests/test_regenerate.py::test_generated_operations_match_the_spec",
+    "tests/scripts/test_regenerate.py::test_generated_operations_match_the_spec",
 )
 
 

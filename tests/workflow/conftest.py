@@ -1,4 +1,4 @@
-"""Workflow test fixtures: an in-process sandbox, a client on it, fault-injecting transports."""
+"""Workflow fixtures: a client on the in-process sandbox (tests/conftest.py), fault injection."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import httpx
 import pytest
 
 from easyink_ext import EasyInk
-from easyink_sandbox import Sandbox, SandboxApp, SandboxConfig, create_app, simple_pdf
+from easyink_sandbox import Sandbox, SandboxApp, simple_pdf
 
-BASE = "http://sandbox.test"
+from ..conftest import SANDBOX_URL
+
+BASE = SANDBOX_URL
 
 Mode = Literal["drop_after", "drop_before", "bad_request", "unavailable"]
 
@@ -75,21 +77,6 @@ class FaultyTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-@pytest.fixture
-def sandbox_config() -> SandboxConfig:
-    return SandboxConfig(validate_responses=True)
-
-
-@pytest.fixture
-def app(sandbox_config: SandboxConfig) -> SandboxApp:
-    return create_app(sandbox_config)
-
-
-@pytest.fixture
-def sandbox(app: SandboxApp) -> Sandbox:
-    return app.sandbox
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from easyink_ext import EasyInk
 from easyink_ext.workflow import Signer, WorkflowError, send_for_signature
-from easyink_sandbox import Sandbox
 from tests._secrets import assert_no_secret
 from tests.conftest import Recorded
 
@@ -25,11 +24,6 @@ STEP_SPANS = [
     "easyink.step.convert",
     "easyink.step.start",
 ]
-
-
-@pytest.fixture
-def token(sandbox: Sandbox) -> str:
-    return sandbox.issue_token()
 
 
 @pytest.fixture

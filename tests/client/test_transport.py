@@ -1,4 +1,4 @@
-"""easyink_ext against the sandbox in process (httpx.ASGITransport): errors, retries, OAuth."""
+"""The transport end to end, against the sandbox in process: errors, retries, OAuth refresh."""
 
 from __future__ import annotations
 
@@ -42,24 +42,13 @@ from easyink_sandbox import (
     FaultConfig,
     Sandbox,
     SandboxApp,
-    SandboxConfig,
-    create_app,
 )
 
 from .._secrets import assert_no_secret
+from ..conftest import SANDBOX_URL
 
-BASE = "http://sandbox.test"
+BASE = SANDBOX_URL
 REDIRECT = "https://easyink.io"
-
-
-@pytest.fixture
-def app() -> SandboxApp:
-    return create_app(SandboxConfig())
-
-
-@pytest.fixture
-def sandbox(app: SandboxApp) -> Sandbox:
-    return app.sandbox
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from easyink_ext import EasyInk, RequestValidationError
 from easyink_ext._schema import SchemaCompiler, UnsupportedSchemaError
 from easyink_ext._validation import SCHEMAS_FILE, default_validator
 
-from .conftest import BASE_URL, DRAFT_ID, OTHER_ID, TOKEN, MockAPI
+from ..conftest import BASE_URL, DRAFT_ID, OTHER_ID, TOKEN, MockAPI
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "easyink.yaml"
 

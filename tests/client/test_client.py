@@ -25,7 +25,7 @@ from easyink_ext import (
 from easyink_ext.pagination import PropertySorting, SortableProperty, sorting_to_query
 
 from .._secrets import assert_no_secret
-from .conftest import BASE_URL, DRAFT_ID, TOKEN, MockAPI, api_error
+from ..conftest import BASE_URL, DRAFT_ID, TOKEN, MockAPI, api_error
 
 
 def test_constants() -> None:

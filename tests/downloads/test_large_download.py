@@ -18,7 +18,7 @@ from easyink_ext.downloads import download_draft_document
 from easyink_sandbox import RunningServer, SandboxConfig, run_server
 from easyink_sandbox._downloads import LargePdfBlob
 
-from ._sandbox_flow import new_draft
+from .._sandbox_flow import new_draft
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 

@@ -48,21 +48,10 @@ _FAST_POLL = PollPolicy(initial=0.02, maximum=0.2, multiplier=1.5)
 
 
 @pytest.fixture
-def server() -> Iterator[SandboxThread]:
-    with SandboxThread() as running:
-        yield running
-
-
-@pytest.fixture
-def sandbox(server: SandboxThread) -> Sandbox:
-    return server.sandbox
-
-
-@pytest.fixture
-def ei(server: SandboxThread, backend: str) -> Iterator[EasyInkSync]:
-    token = server.sandbox.issue_token()
+def ei(sandbox_server: SandboxThread, backend: str) -> Iterator[EasyInkSync]:
+    token = sandbox_server.sandbox.issue_token()
     with EasyInkSync(
-        base_url=server.url, token=token, backoff_base=0.001, backend=backend
+        base_url=sandbox_server.url, token=token, backoff_base=0.001, backend=backend
     ) as client:
         assert client.aio.backend == backend
         yield client
@@ -107,8 +96,8 @@ class _Log:
 
 
 @pytest.fixture
-def log(ei: EasyInkSync, sandbox: Sandbox) -> _Log:
-    return _Log(ei, sandbox)
+def log(ei: EasyInkSync, sandbox_server: SandboxThread) -> _Log:
+    return _Log(ei, sandbox_server.sandbox)
 
 
 def test_call_injects_the_client_and_returns_results(ei: EasyInkSync, log: _Log) -> None:
@@ -133,7 +122,10 @@ def test_call_injects_the_client_and_returns_results(ei: EasyInkSync, log: _Log)
     assert ei.call(which_client, client=other) is other  # an explicit client wins
 
 
-def test_generated_sync_functions_are_refused(ei: EasyInkSync, sandbox: Sandbox) -> None:
+def test_generated_sync_functions_are_refused(
+    ei: EasyInkSync, sandbox_server: SandboxThread
+) -> None:
+    sandbox = sandbox_server.sandbox
     with pytest.raises(TypeError, match="asyncio variant"):
         ei.call(create_draft.sync, body=CreateDraftRequest(subject="x"))  # type: ignore[arg-type]
     assert sandbox.request_log == []
@@ -164,7 +156,9 @@ def test_request_validation_happens_before_any_request(ei: EasyInkSync, log: _Lo
     assert [(r[0], r[2]) for r in log.settled()] == [("GET", 200)]
 
 
-def test_send_sign_wait_and_download(ei: EasyInkSync, sandbox: Sandbox, tmp_path: Path) -> None:
+def test_send_sign_wait_and_download(
+    ei: EasyInkSync, sandbox_server: SandboxThread, tmp_path: Path
+) -> None:
     sent = ei.send_for_signature(
         documents=[("contract.pdf", simple_pdf(["Contract"]))],
         signers=[Signer("Ann Lee", email="ann@example.com"), Signer("Bo Chen", phone="5551234567")],
@@ -304,7 +298,8 @@ def test_one_easyink_and_pool_throughout(ei: EasyInkSync) -> None:
     assert ei.aio is aio
 
 
-def test_use_after_close_raises(server: SandboxThread) -> None:
+def test_use_after_close_raises(sandbox_server: SandboxThread) -> None:
+    server = sandbox_server
     client = EasyInkSync(base_url=server.url, token=server.sandbox.issue_token())
     with pytest.raises(RuntimeError, match="not open"):
         client.call(get_draft.asyncio, uuid4())
@@ -345,23 +340,27 @@ def test_bad_options_fail_on_enter_and_leave_nothing_running() -> None:
         client.call(anyio.sleep, 0)
 
 
-def test_close_cancels_calls_running_in_other_threads(server: SandboxThread) -> None:
+async def _sleep_until_cancelled(started: threading.Event, steps: list[str]) -> None:
+    """A call that runs until cancelled; ``steps`` records "cancelled", then "unwound"."""
+    started.set()
+    try:
+        await anyio.sleep_forever()
+    except anyio.get_cancelled_exc_class():
+        steps.append("cancelled")
+        raise
+    finally:
+        steps.append("unwound")
+
+
+def test_close_cancels_calls_running_in_other_threads(sandbox_server: SandboxThread) -> None:
+    server = sandbox_server
     started = threading.Event()
     steps: list[str] = []
-
-    async def sleeper() -> None:
-        started.set()
-        try:
-            await anyio.sleep_forever()
-        except anyio.get_cancelled_exc_class():
-            steps.append("cancelled")
-            raise
-
     outcome: list[BaseException] = []
 
     def caller() -> None:
         try:
-            ei.call(sleeper)
+            ei.call(_sleep_until_cancelled, started, steps)
         except BaseException as exc:
             outcome.append(exc)
 
@@ -370,7 +369,7 @@ def test_close_cancels_calls_running_in_other_threads(server: SandboxThread) -> 
         thread.start()
         started.wait()
     thread.join()
-    assert steps == ["cancelled"]
+    assert steps == ["cancelled", "unwound"]
     assert len(outcome) == 1
     assert isinstance(outcome[0], RuntimeError)
     assert "closed while the call was running" in str(outcome[0])
@@ -395,16 +394,6 @@ def test_ctrl_c_cancels_the_running_call(ei: EasyInkSync) -> None:
     steps: list[str] = []
     main = threading.get_ident()
 
-    async def sleeper() -> None:
-        started.set()
-        try:
-            await anyio.sleep_forever()
-        except anyio.get_cancelled_exc_class():
-            steps.append("cancelled")
-            raise
-        finally:
-            steps.append("unwound")
-
     def press_ctrl_c() -> None:
         started.wait()
         while not _waiting_for_a_call(main):
@@ -415,7 +404,7 @@ def test_ctrl_c_cancels_the_running_call(ei: EasyInkSync) -> None:
     try:
         presser.start()
         with pytest.raises(KeyboardInterrupt):
-            ei.call(sleeper)
+            ei.call(_sleep_until_cancelled, started, steps)
         presser.join()
     finally:
         signal.signal(signal.SIGINT, previous)

@@ -27,7 +27,7 @@ from easyink_ext import (
 from easyink_ext.auth import IdentityEndpoints, jwt_expiry
 
 from .._secrets import assert_no_secret
-from .conftest import BASE_URL, DRAFT, api_error
+from ..conftest import BASE_URL, DRAFT, api_error
 
 CLIENT_SECRET = "client-secret-do-not-leak"
 REDIRECT = "https://easyink.io"

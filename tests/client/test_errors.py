@@ -21,7 +21,7 @@ from easyink_ext import (
 )
 from easyink_ext.errors import InnerError, status_error_from_response
 
-from .conftest import DRAFT, DRAFT_ID, MockAPI, api_error
+from ..conftest import DRAFT, DRAFT_ID, MockAPI, api_error
 
 CASES = [
     (400, "ValidationError", BadRequestError),

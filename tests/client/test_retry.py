@@ -36,7 +36,7 @@ from easyink_ext import (
 )
 from easyink_ext._retry import parse_retry_after
 
-from .conftest import BASE_URL, DRAFT, DRAFT_ID, TOKEN, MockAPI, api_error
+from ..conftest import BASE_URL, DRAFT, DRAFT_ID, TOKEN, MockAPI, api_error
 
 OK = httpx.Response(200, json=DRAFT_ID)
 E503 = api_error(503, "InternalServerError", "busy")
@@ -55,21 +55,29 @@ async def _get(ei: EasyInk) -> httpx.Response:
 # --- idempotent methods -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [
-        E503,
-        E500,
-        httpx.Response(502),
-        httpx.Response(504),
-        httpx.Response(408),
-        api_error(429, "TooManyRequests", "slow down"),
-        httpx.ConnectError("refused"),
-        httpx.ReadTimeout("slow"),
-        httpx.RemoteProtocolError("Server disconnected without sending a response."),
-    ],
-    ids=lambda f: type(f).__name__ if isinstance(f, Exception) else str(f.status_code),
-)
+_TRANSIENT: list[httpx.Response | Exception] = [
+    E503,
+    E500,
+    httpx.Response(502),
+    httpx.Response(504),
+    httpx.Response(408),
+    api_error(429, "TooManyRequests", "slow down"),
+    httpx.ConnectError("refused"),
+    httpx.ConnectTimeout("no"),
+    httpx.ReadTimeout("slow"),
+    httpx.WriteTimeout("slow"),
+    httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    httpx.ReadError("reset"),
+]
+
+
+def _failure_id(failure: object) -> str:
+    if isinstance(failure, httpx.Response):
+        return str(failure.status_code)
+    return type(failure).__name__
+
+
+@pytest.mark.parametrize("failure", _TRANSIENT, ids=_failure_id)
 async def test_get_is_retried_after_transient_failures(
     api: MockAPI, ei: EasyInk, failure: httpx.Response | Exception
 ) -> None:
@@ -117,28 +125,6 @@ async def test_max_retries_zero_view(api: MockAPI, ei: EasyInk) -> None:
     with pytest.raises(InternalServerError):
         await get_draft.asyncio(DRAFT, client=ei.with_options(max_retries=0).client)
     assert api.count == 1
-
-
-_TRANSIENT: list[httpx.Response | Exception] = [
-    E503,
-    E500,
-    httpx.Response(502),
-    httpx.Response(504),
-    httpx.Response(408),
-    api_error(429, "TooManyRequests", "slow down"),
-    httpx.ConnectError("refused"),
-    httpx.ConnectTimeout("no"),
-    httpx.ReadTimeout("slow"),
-    httpx.WriteTimeout("slow"),
-    httpx.RemoteProtocolError("Server disconnected without sending a response."),
-    httpx.ReadError("reset"),
-]
-
-
-def _failure_id(failure: object) -> str:
-    if isinstance(failure, httpx.Response):
-        return str(failure.status_code)
-    return type(failure).__name__
 
 
 @pytest.mark.parametrize("failure", _TRANSIENT, ids=_failure_id)

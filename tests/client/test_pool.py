@@ -16,7 +16,7 @@ from easyink_ext._client import DEFAULT_POOL_SHARDS
 from easyink_ext._pool import DEFAULT_LIMITS, ShardedTransport, split_limits
 from easyink_sandbox import SandboxConfig, run_server
 
-from .conftest import BASE_URL, TOKEN, MockAPI, pool_of
+from ..conftest import BASE_URL, TOKEN, MockAPI, pool_of
 
 
 async def test_same_task_keeps_its_shard_and_tasks_spread_round_robin() -> None:

@@ -25,7 +25,7 @@ from easyink_ext.waiters import (
     wait_for_session,
 )
 
-from .conftest import DRAFT_ID, SESSION_ID, draft_json, mock_client, session_json
+from ..conftest import DRAFT_ID, SESSION_ID, draft_json, mock_client, session_json
 
 FAST = PollPolicy(initial=0.001, maximum=0.001, multiplier=1.0, jitter=0.0)
 

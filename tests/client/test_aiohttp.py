@@ -25,7 +25,7 @@ from easyink_client.models import CreateDraftRequest
 from easyink_ext import APIConnectionError, EasyInk, OutcomeUnknownError
 from easyink_ext._client import aiohttp_transport
 
-from .conftest import DRAFT_ID, TOKEN, pool_of
+from ..conftest import DRAFT_ID, TOKEN, pool_of
 
 aiohttp = pytest.importorskip("aiohttp")
 

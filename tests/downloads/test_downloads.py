@@ -26,7 +26,7 @@ from easyink_ext.downloads import (
 )
 from easyink_ext.errors import APIConnectionError, NotFoundError
 
-from .conftest import DOC_ID, DRAFT_ID, SESSION_ID, mock_client
+from ..conftest import DOC_ID, DRAFT_ID, SESSION_ID, mock_client
 
 PATH = f"/api/signingSessions/{SESSION_ID}/allInOneDocument"
 DATA = bytes(range(256)) * 1000  # 256 000 bytes

@@ -22,9 +22,8 @@ from easyink_ext.errors import (
     OutcomeUnknownServerError,
 )
 from tests._secrets import assert_no_secret
-from tests.conftest import Recorded
 
-from .conftest import BASE_URL, DRAFT, DRAFT_ID, TOKEN, MockAPI, api_error
+from ..conftest import BASE_URL, DRAFT, DRAFT_ID, TOKEN, MockAPI, Recorded, api_error
 
 DRAFT_BODY = {"signingSessionId": DRAFT_ID, "isLocked": False, "documents": []}
 

@@ -12,10 +12,9 @@ from easyink_ext.batch import run_batch
 from easyink_ext.downloads import download
 from easyink_ext.waiters import PollPolicy, wait_for_session
 from tests._secrets import assert_no_secret
-from tests.conftest import Recorded
 
-from .conftest import SESSION_ID, TOKEN, mock_client, session_json
-from .test_downloads import DATA, PATH, FileServer
+from ..conftest import SESSION_ID, TOKEN, Recorded, mock_client, session_json
+from ..downloads.test_downloads import DATA, PATH, FileServer
 
 FAST = PollPolicy(initial=0.001, maximum=0.001, multiplier=1.0, jitter=0.0)
 

@@ -1,4 +1,4 @@
-"""Waiters, downloads and batch against the sandbox served by uvicorn on 127.0.0.1.
+"""Waiters, downloads and run_batch against the sandbox served on 127.0.0.1 (``sandbox_server``).
 
 Every test runs on both backends (the ``ei`` fixture takes ``backend``).
 """
@@ -34,9 +34,9 @@ from easyink_ext.waiters import (
     wait_for_documents_processed,
     wait_for_session,
 )
-from easyink_sandbox import RunningServer, SandboxConfig, run_server
+from easyink_sandbox import SandboxConfig, SandboxThread
 
-from ._sandbox_flow import new_draft, started_session, upload
+from .._sandbox_flow import new_draft, started_session, upload
 
 pytestmark = pytest.mark.integration
 
@@ -44,28 +44,16 @@ FAST = PollPolicy(initial=0.01, maximum=0.05, jitter=0.1)
 
 
 @pytest.fixture
-def config() -> SandboxConfig:
-    return SandboxConfig(validate_responses=True)
-
-
-@pytest.fixture
-async def server(config: SandboxConfig) -> AsyncIterator[RunningServer]:
-    async with run_server(config) as running:
-        yield running
-    assert running.sandbox.response_violations == []
-
-
-@pytest.fixture
-async def ei(server: RunningServer, backend: str) -> AsyncIterator[EasyInk]:
+async def ei(sandbox_server: SandboxThread, backend: str) -> AsyncIterator[EasyInk]:
     async with EasyInk(
-        base_url=server.url, token=server.sandbox.issue_token(), backend=backend
+        base_url=sandbox_server.url, token=sandbox_server.sandbox.issue_token(), backend=backend
     ) as client:
         yield client
 
 
 async def _wait_until(condition: Callable[[], bool]) -> None:
     with anyio.fail_after(120):  # a safety net against hanging, not a performance bound
-        while not condition():  # noqa: ASYNC110 - the server's request log has no event to await
+        while not condition():  # noqa: ASYNC110 - the sandbox's request log has no event to await
             await anyio.sleep(0.01)
 
 
@@ -73,15 +61,17 @@ def _entries(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
 
-def _count(server: RunningServer, method: str, path: str) -> int:
-    return sum(1 for r in server.sandbox.request_log if r.method == method and r.path == path)
+def _count(sandbox_server: SandboxThread, method: str, path: str) -> int:
+    return sum(
+        1 for r in sandbox_server.sandbox.request_log if r.method == method and r.path == path
+    )
 
 
 @pytest.mark.parametrize(
-    "config", [SandboxConfig(processing_delay=600.0, token_ttl=86_400.0)], ids=["delay"]
+    "sandbox_config", [SandboxConfig(processing_delay=600.0, token_ttl=86_400.0)], ids=["delay"]
 )
 async def test_wait_for_documents_processed_on_a_real_draft(
-    server: RunningServer, ei: EasyInk
+    sandbox_server: SandboxThread, ei: EasyInk
 ) -> None:
     draft = await new_draft(ei)
     await upload(ei, draft)
@@ -95,22 +85,22 @@ async def test_wait_for_documents_processed_on_a_real_draft(
     async with anyio.create_task_group() as tg:
         tg.start_soon(waiter)
         # It polls while the documents are processing.
-        await _wait_until(lambda: _count(server, "GET", path) >= 2)
+        await _wait_until(lambda: _count(sandbox_server, "GET", path) >= 2)
         assert not result
-        server.sandbox.advance_time(600)  # processing finishes
+        sandbox_server.sandbox.advance_time(600)  # processing finishes
     (config,) = result
     assert config.documents and len(config.documents) == 2
     assert all(d.status == "ProcessingReady" for d in config.documents)
     # The waiter saw Processing first, then stopped polling once ready.
     first = await get_draft.asyncio(draft, client=ei.client)
     assert isinstance(first, SigningConfiguration)
-    polls = _count(server, "GET", path)
+    polls = _count(sandbox_server, "GET", path)
     await anyio.sleep(0.1)
-    assert _count(server, "GET", path) == polls
+    assert _count(sandbox_server, "GET", path) == polls
 
 
 async def test_wait_for_session_and_download_signed_pdfs(
-    server: RunningServer, ei: EasyInk, tmp_path: Path
+    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path
 ) -> None:
     session, document, signers = await started_session(ei, signers=2)
     views = []
@@ -125,7 +115,7 @@ async def test_wait_for_session_and_download_signed_pdfs(
         for pid in signers:
             await anyio.sleep(0.05)
             assert not views
-            server.sandbox.sign(str(session), str(pid))
+            sandbox_server.sandbox.sign(str(session), str(pid))
     (view,) = views
     assert view.status == "Finished"
     assert isinstance(view.signed_documents, list) and len(view.signed_documents) == 2
@@ -150,9 +140,11 @@ async def test_wait_for_session_and_download_signed_pdfs(
     assert original.path == tmp_path / "orig.pdf"
 
 
-async def test_wait_for_finished_raises_when_declined(server: RunningServer, ei: EasyInk) -> None:
+async def test_wait_for_finished_raises_when_declined(
+    sandbox_server: SandboxThread, ei: EasyInk
+) -> None:
     session, _, signers = await started_session(ei, signers=1)
-    server.sandbox.decline(str(session), str(signers[0]))
+    sandbox_server.sandbox.decline(str(session), str(signers[0]))
     with pytest.raises(SessionEndedError) as info:
         await wait_for_session(ei, session, until={"Finished"}, timeout=60, poll=FAST)
     assert info.value.status == "Declined"
@@ -166,29 +158,29 @@ async def test_download_of_a_missing_document_raises_not_found(ei: EasyInk, tmp_
 
 
 async def test_dropped_download_resumes_over_a_real_connection(
-    server: RunningServer, ei: EasyInk, tmp_path: Path
+    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path
 ) -> None:
     draft = await new_draft(ei)
     size = 3 * 1024 * 1024 + 11
-    document = server.sandbox.add_large_document(str(draft), size)
-    server.sandbox.faults.drop_body_after_bytes = 1_000_000
-    server.sandbox.faults.drop_body_times = 2
-    server.sandbox.reset_log()
+    document = sandbox_server.sandbox.add_large_document(str(draft), size)
+    sandbox_server.sandbox.faults.drop_body_after_bytes = 1_000_000
+    sandbox_server.sandbox.faults.drop_body_times = 2
+    sandbox_server.sandbox.reset_log()
     dest = tmp_path / "large.pdf"
     result = await download_draft_document(ei, draft, document, dest)
     assert (result.resumed, result.restarted, result.bytes_written) == (2, 0, size)
     path = f"/api/signingSessionDrafts/{draft}/documents/{document}"
-    log = [(r.status, r.fault) for r in server.sandbox.request_log if r.path == path]
+    log = [(r.status, r.fault) for r in sandbox_server.sandbox.request_log if r.path == path]
     assert log == [(200, "drop_body"), (206, "drop_body"), (206, None)]
     assert dest.stat().st_size == size
     assert len(PdfReader(dest).pages) == 1
 
 
 async def test_cancelled_download_leaves_no_file_and_frees_the_connection(
-    server: RunningServer, ei: EasyInk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     draft = await new_draft(ei)
-    document = server.sandbox.add_large_document(str(draft), 8 * 1024 * 1024)
+    document = sandbox_server.sandbox.add_large_document(str(draft), 8 * 1024 * 1024)
     first_write = anyio.Event()
     real_write = downloads_module._TempFileSink.write
 
@@ -211,7 +203,7 @@ async def test_cancelled_download_leaves_no_file_and_frees_the_connection(
 
 
 async def test_batch_with_a_ledger_against_the_sandbox(
-    server: RunningServer, ei: EasyInk, tmp_path: Path
+    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path
 ) -> None:
     ledger = tmp_path / "drafts.sqlite"
     subjects = [f"Batch agreement {n}" for n in range(12)]
@@ -223,12 +215,14 @@ async def test_batch_with_a_ledger_against_the_sandbox(
 
     first = await run_batch(subjects, create, ledger=ledger, key=lambda s: s, serialize_result=str)
     assert sum(r.ok for r in first) == 11
-    posts = _count(server, "POST", "/api/signingSessionDrafts")
+    posts = _count(sandbox_server, "POST", "/api/signingSessionDrafts")
     assert posts == 11
 
     again = await run_batch(subjects, create, ledger=ledger, key=lambda s: s, serialize_result=str)
     assert not any(r.here for r in again)
-    assert _count(server, "POST", "/api/signingSessionDrafts") == posts  # nothing sent again
+    assert (
+        _count(sandbox_server, "POST", "/api/signingSessionDrafts") == posts
+    )  # nothing sent again
     opened = SQLiteLedger(ledger)
     await opened.open()
     try:

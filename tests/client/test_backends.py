@@ -37,7 +37,7 @@ from easyink_ext import (
 from easyink_ext._client import aiohttp_transport
 from easyink_ext._limits import STREAM
 
-from ..conftest import Recorded
+from ..conftest import DRAFT, DRAFT_ID, TOKEN, Recorded, api_error
 from ._wire import (
     DROP,
     DROP_UNREAD,
@@ -48,7 +48,6 @@ from ._wire import (
     TRICKLE,
     WireAPI,
 )
-from .conftest import DRAFT, DRAFT_ID, TOKEN, api_error
 
 pytestmark = pytest.mark.integration
 

@@ -105,12 +105,20 @@ def _check_post_retries(server: RunningServer, outcomes: Outcomes) -> dict[str, 
     return {"requests": len(log), **{str(k): v for k, v in statuses.items()}}
 
 
-async def test_faults_before_processing(backend: str) -> None:
-    async with run_server(SandboxConfig(faults=_faults(after_processing=False))) as server:
+async def _run(
+    backend: str, *, after_processing: bool
+) -> tuple[Outcomes, dict[str, int], Counter[str]]:
+    """All creations through a faulty server: outcomes, retry counts, the drafts that exist."""
+    async with run_server(SandboxConfig(faults=_faults(after_processing))) as server:
         token = server.sandbox.issue_token()
         outcomes = await _create_all(server, backend)
         counts = _check_post_retries(server, outcomes)
         existing = await _existing_drafts(server, token)
+    return outcomes, counts, existing
+
+
+async def test_faults_before_processing(backend: str) -> None:
+    outcomes, counts, existing = await _run(backend, after_processing=False)
 
     assert len(outcomes.created) + len(outcomes.failed) == CREATIONS
     assert outcomes.failed, f"the fault mix must hit some creations: {counts}"
@@ -127,11 +135,7 @@ async def test_faults_before_processing(backend: str) -> None:
 
 
 async def test_faults_after_processing(backend: str) -> None:
-    async with run_server(SandboxConfig(faults=_faults(after_processing=True))) as server:
-        token = server.sandbox.issue_token()
-        outcomes = await _create_all(server, backend)
-        counts = _check_post_retries(server, outcomes)
-        existing = await _existing_drafts(server, token)
+    outcomes, counts, existing = await _run(backend, after_processing=True)
 
     assert counts.get("503", 0) > 0 and counts.get("drop", 0) > 0
     # No draft exists twice: nothing ambiguous was retried.
