@@ -375,14 +375,29 @@ def test_close_cancels_calls_running_in_other_threads(sandbox_server: SandboxThr
     assert "closed while the call was running" in str(outcome[0])
 
 
-def _waiting_for_a_call(thread_id: int) -> bool:
-    """True when ``thread_id`` is inside ``concurrent.futures.wait`` (waiting for a call)."""
+def _blocked_waiting_for_a_call(thread_id: int) -> bool:
+    """True when ``thread_id`` is blocked inside ``concurrent.futures.wait``'s event wait.
+
+    Only there does an interrupt hold no lock that the loop thread needs: a KeyboardInterrupt
+    raised while ``concurrent.futures.wait`` holds the future's condition (taking or dropping
+    its waiters) would leave it held, and the loop thread would block forever completing it.
+    """
     frame = sys._current_frames().get(thread_id)
+    if frame is None or frame.f_code is not threading.Condition.wait.__code__:
+        return False
     while frame is not None:
         if frame.f_code is concurrent.futures.wait.__code__:
             return True
         frame = frame.f_back
     return False
+
+
+def _until_blocked_waiting_for_a_call(thread_id: int) -> None:
+    """Return once ``thread_id`` has stayed blocked in the call's wait for two looks in a row."""
+    seen = 0
+    while seen < 2:
+        seen = seen + 1 if _blocked_waiting_for_a_call(thread_id) else 0
+        time.sleep(0.005)
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs signal.pthread_kill")
@@ -396,8 +411,7 @@ def test_ctrl_c_cancels_the_running_call(ei: EasyInkSync) -> None:
 
     def press_ctrl_c() -> None:
         started.wait()
-        while not _waiting_for_a_call(main):
-            time.sleep(0.001)
+        _until_blocked_waiting_for_a_call(main)
         signal.pthread_kill(main, signal.SIGINT)
 
     presser = threading.Thread(target=press_ctrl_c)
