@@ -48,6 +48,31 @@ USED_WITHOUT_IMPORT = {
 }
 
 
+# The standard library of every supported Python: tomllib is imported (behind a version check)
+# where Python 3.11+ has it.
+_STDLIB = sys.stdlib_module_names | {"tomllib"}
+
+
+def _packages_distributions() -> dict[str, list[str]]:
+    """Top-level import names -> distributions, as Python 3.11's
+    ``importlib.metadata.packages_distributions()``: from ``top_level.txt`` where a
+    distribution has one, else inferred from its RECORD (3.10 reads ``top_level.txt`` only, and
+    most wheels built today have none)."""
+    found: dict[str, list[str]] = {}
+    for dist in importlib.metadata.distributions():
+        names = (dist.read_text("top_level.txt") or "").split()
+        if not names:
+            for file in dist.files or ():
+                parts = file.parts
+                if len(parts) > 1 and parts[0].isidentifier():
+                    names.append(parts[0])
+                elif len(parts) == 1 and file.suffix == ".py":
+                    names.append(parts[0][: -len(".py")])
+        for name in dict.fromkeys(names):
+            found.setdefault(name, []).append(dist.metadata["Name"])
+    return found
+
+
 def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -117,7 +142,7 @@ def _third_party(path: Path) -> dict[str, int]:
     return {
         name: line
         for name, line in visitor.found.items()
-        if name not in sys.stdlib_module_names and name not in FIRST_PARTY
+        if name not in _STDLIB and name not in FIRST_PARTY
     }
 
 
@@ -133,7 +158,7 @@ def _extras_of(relative: str) -> tuple[str, ...]:
 
 
 def test_every_third_party_import_is_declared_where_its_module_needs_it() -> None:
-    distributions = importlib.metadata.packages_distributions()
+    distributions = _packages_distributions()
     problems = []
     for path in _modules(*CHECKED):
         relative = path.relative_to(ROOT).as_posix()
@@ -157,7 +182,7 @@ def test_every_declared_runtime_dependency_is_imported() -> None:
     assert isinstance(project, dict)
     runtime = {e for e in project["optional-dependencies"] if e != "dev"}
     declared = _declared(tuple(runtime))
-    distributions = importlib.metadata.packages_distributions()
+    distributions = _packages_distributions()
     imported = {
         _normal(d)
         for path in _modules(*FIRST_PARTY)
