@@ -134,6 +134,19 @@ class FaultLayer:
         is_api = path == "/api" or path.startswith("/api/")
         body_limit: list[int | None] = [None if not is_api else faults.drop_body_after_bytes, 0]
 
+        def record() -> None:
+            if not state.get("logged"):
+                state["logged"] = True
+                status = None if state["fault"] == "drop" else state["status"]
+                self._log.append(RequestRecord(method, path, status, state["fault"]))
+
+        async def answer(message: Message) -> None:
+            # Logged before the last body byte leaves: a client that has the whole answer
+            # finds its request in the log (a threaded server would race it otherwise).
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                record()
+            await send(message)
+
         async def tracked(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state["status"], state["started"] = message["status"], True
@@ -147,7 +160,7 @@ class FaultLayer:
                 if sent + len(chunk) > limit:
                     faults.drop_body_times -= 1
                     state["fault"] = "drop_body"
-                    await send(
+                    await answer(
                         {
                             "type": "http.response.body",
                             "body": chunk[: limit - sent],
@@ -158,7 +171,7 @@ class FaultLayer:
                         "connection dropped in the middle of the body (fault injection)"
                     )
                 body_limit[1] = sent + len(chunk)
-            await send(message)
+            await answer(message)
 
         try:
             if not is_api:
@@ -174,7 +187,7 @@ class FaultLayer:
             if faults.rate_limit_rate and rng.random() < faults.rate_limit_rate:
                 state["fault"], state["status"] = "rate_limit", 429
                 message = f"Too many requests. Retry after {retry} second(s)."
-                await _send_error(send, 429, "RateLimited", message, retry)
+                await _send_error(answer, 429, "RateLimited", message, retry)
                 return
             fail_status: int | None = None
             if faults.fail_rate and rng.random() < faults.fail_rate:
@@ -193,20 +206,13 @@ class FaultLayer:
                 )
                 state["fault"], state["status"] = "error", fail_status
                 await _send_error(
-                    send, fail_status, code, text, retry if fail_status == 503 else None
+                    answer, fail_status, code, text, retry if fail_status == 503 else None
                 )
                 return
             state["fault"] = "drop"
-            await _drop(send)
+            await _drop(answer)
         finally:
-            self._log.append(
-                RequestRecord(
-                    method,
-                    path,
-                    None if state["fault"] == "drop" else state["status"],
-                    state["fault"],
-                )
-            )
+            record()  # dropped, cut short, or no answer at all
 
     async def _run(
         self, scope: Scope, receive: Receive, send: Send, app: ASGIApp, state: dict[str, Any]

@@ -94,10 +94,8 @@ async def test_wait_for_documents_processed_on_a_real_draft(
     # The waiter saw Processing first, then stopped polling once ready.
     first = await get_draft.asyncio(draft, client=ei.client)
     assert isinstance(first, SigningConfiguration)
-    # The server thread logs a request after answering it: let the last entry land first.
-    await anyio.sleep(0.1)
     polls = _count(sandbox_server, "GET", path)
-    await anyio.sleep(0.2)
+    await anyio.sleep(0.1)
     assert _count(sandbox_server, "GET", path) == polls
 
 
