@@ -95,6 +95,9 @@ class Runner(Generic[T, R]):
     fatal: BaseException | None = None
     unsettled: set[str] = attrs.Factory(set)
     looks: int = 0
+    # (phase, look) of the last look that found nothing left for that phase: the tasks still
+    # queued behind it end without reading every row again.
+    _nothing_left: tuple[bool, int] | None = None
     _claim_lock: anyio.Lock = attrs.Factory(anyio.Lock)
     # Rows that may be claimed / settled now, as ordered sets kept by ``note``: finding the
     # next candidates costs O(window), not a scan of every row (O(rows) per claim).
@@ -214,6 +217,8 @@ class Runner(Generic[T, R]):
         """
         while True:
             keys = self._candidates(stale)
+            if not keys and self._nothing_left == (stale, self.looks):
+                return None
             if keys:
                 # Nothing to wait for before sending: claim straight into ``sending``.
                 begin = None if stale or self.rate is not None else _begin()
@@ -239,6 +244,7 @@ class Runner(Generic[T, R]):
                     for r in self.view.values()
                 )
                 if stale or not held_elsewhere:
+                    self._nothing_left = (stale, self.looks)
                     return None
                 await anyio.sleep(self.poll)
 

@@ -30,7 +30,7 @@ class MemoryLedger:
 
     def _view(self, row: _Row, now: float) -> RowRecord:
         live = row.lease_until is not None and row.lease_until > now
-        return attrs.evolve(row.record, live=live)
+        return row.record if row.record.live == live else attrs.evolve(row.record, live=live)
 
     async def open(self) -> None:
         """Nothing to open."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 from uuid import UUID
 
@@ -257,3 +257,30 @@ async def test_duplicate_keys_and_bad_lease_are_refused_before_anything_runs() -
     with pytest.raises(ValueError, match="lease"):
         await run_batch(["a"], fn, lease=0)
     await anyio.lowlevel.checkpoint()
+
+
+class _CountingReads(MemoryLedger):
+    """Counts the rows read by ``records``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows_read = 0
+
+    async def records(self, keys: Sequence[str]) -> dict[str, RowRecord]:
+        self.rows_read += len(keys)
+        return await super().records(keys)
+
+
+async def test_the_end_of_a_phase_does_not_read_every_row_once_per_task() -> None:
+    # Every task finds nothing left at the end; one look settles it for all of them.
+    ledger = _CountingReads()
+
+    async def fn(item: int) -> int:
+        await anyio.sleep(0)
+        return item
+
+    results = await run_batch(list(range(200)), fn, ledger=ledger, concurrency=50)
+    assert [r.value for r in results] == list(range(200))
+    # Admission, the start, the one look that found the phase finished, the end: 4 reads of
+    # the 200 rows (one look per task made it 53).
+    assert ledger.rows_read == 4 * 200
