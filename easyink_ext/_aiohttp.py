@@ -60,13 +60,13 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import aiohttp
-import anyio
 import httpx
 from aiohttp.client_reqrep import ConnectionKey
 from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 from yarl import URL
 
+from ._limits import BufferableStream
 from ._pool import DEFAULT_LIMITS
 
 __all__ = ["AiohttpTransport", "map_aiohttp_error"]
@@ -129,21 +129,23 @@ class _Slots:
         if self._free > 0 and not self._waiters:
             self._free -= 1
             return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
         self._waiters.append(waiter)
+        timer = loop.call_later(wait_limit, _time_out, waiter) if wait_limit is not None else None
         try:
-            with anyio.fail_after(wait_limit):
-                await waiter
-        except BaseException as exc:
-            if waiter.done() and not waiter.cancelled():
-                self.release()  # handed a slot while timing out or cancelled: pass it on
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self.release()  # handed a slot while being cancelled: pass it on
             else:
                 waiter.cancel()
                 with contextlib.suppress(ValueError):  # release() may have dropped it already
                     self._waiters.remove(waiter)
-            if isinstance(exc, TimeoutError):
-                raise httpx.PoolTimeout("timed out waiting for a free connection") from None
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def release(self) -> None:
         if self._free is None:
@@ -154,6 +156,11 @@ class _Slots:
                 waiter.set_result(None)
                 return
         self._free += 1
+
+
+def _time_out(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_exception(httpx.PoolTimeout("timed out waiting for a free connection"))
 
 
 def _peer_has_spoken(protocol: Any) -> bool:
@@ -202,7 +209,7 @@ class _UnixConnector(_CheckedReuse, aiohttp.UnixConnector):
     pass
 
 
-class _ResponseStream(httpx.AsyncByteStream):
+class _ResponseStream(BufferableStream):
     """An aiohttp answer's body, chunk by chunk as it arrives; closing frees the connection."""
 
     def __init__(self, response: aiohttp.ClientResponse, slots: _Slots) -> None:
@@ -214,6 +221,20 @@ class _ResponseStream(httpx.AsyncByteStream):
         with _as_httpx_errors():
             async for chunk in self._response.content.iter_any():
                 yield chunk
+
+    async def read_up_to(self, cap: int) -> tuple[bytes, bool]:
+        """The whole body in one read when its announced length fits ``cap``."""
+        response = self._response
+        with _as_httpx_errors():
+            length = response.content_length
+            if length is not None and length <= cap:
+                return await response.read(), True
+            buffer = bytearray()
+            async for chunk in response.content.iter_any():
+                buffer += chunk
+                if len(buffer) > cap:
+                    return bytes(buffer[:cap]), False
+            return bytes(buffer), True
 
     async def aclose(self) -> None:
         if not self._closed:

@@ -58,6 +58,34 @@ def _bounded_int(text: str) -> int:
 class CheckedResponse(httpx.Response):
     """A fully read answer whose ``json()`` raises :class:`APIResponseValidationError`."""
 
+    @classmethod
+    def read_from(
+        cls,
+        status_code: int,
+        *,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        request: httpx.Request,
+        extensions: dict[str, Any],
+    ) -> CheckedResponse:
+        """An answer whose (already decoded) ``body`` is in memory, as after ``read()``.
+
+        ``httpx.Response(content=...)`` would run the bytes through the decoding pipeline
+        again (about as much CPU as the rest of building the answer); the body is stored
+        where ``read()`` stores it and served as is.
+        """
+        response = cls(
+            status_code,
+            headers=headers,
+            stream=httpx.ByteStream(body),
+            request=request,
+            extensions=extensions,
+        )
+        response._content = body
+        response.is_stream_consumed = True
+        response.is_closed = True
+        return response
+
     def json(self, **kwargs: Any) -> Any:
         """Decode the body; malformed, too deeply nested or huge-number JSON is refused."""
         kwargs.setdefault("parse_int", _bounded_int)

@@ -19,8 +19,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
 
 import anyio
 import httpx
@@ -34,6 +39,7 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MIN_DOWNLOAD_RATE",
     "STREAM",
+    "BufferableStream",
     "ResponseLimits",
     "attempt_deadline",
     "send_attempt",
@@ -46,7 +52,7 @@ DEFAULT_DOWNLOAD_RATE_WINDOW = 30.0
 # Request extension: the caller streams the body itself (only the head is read in the attempt).
 STREAM = "easyink.stream"
 # Headers describing the wire form of a body we hand on already decoded.
-_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_WIRE_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
 
 @dataclass(frozen=True)
@@ -74,13 +80,63 @@ def attempt_deadline(request: httpx.Request) -> float | None:
     return float(max(values)) if values else None
 
 
+class BufferableStream(httpx.AsyncByteStream):
+    """A transport's body stream that can read itself whole up to a cap in one call.
+
+    ``send_attempt`` reads a 2xx answer without a ``Content-Encoding`` through
+    :meth:`read_up_to` instead of httpx's chunk-by-chunk decoding pipeline (the bytes are the
+    same; the CPU is not).
+    """
+
+    async def read_up_to(self, cap: int) -> tuple[bytes, bool]:
+        """At most ``cap`` bytes of the body, and whether it ended within the cap."""
+        raise NotImplementedError
+
+
+class _AnyioDeadline:
+    """``anyio.fail_after`` as an async context manager (trio, or asyncio before 3.11)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._scope = anyio.fail_after(seconds)
+
+    async def __aenter__(self) -> None:
+        self._scope.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        return self._scope.__exit__(exc_type, exc, tb)
+
+
+def _deadline(seconds: float | None) -> contextlib.AbstractAsyncContextManager[Any]:
+    """Raise ``TimeoutError`` when the block outlives ``seconds``.
+
+    On asyncio (3.11+) this is ``asyncio.timeout``, a third of the CPU of an anyio cancel scope
+    (it is entered once per attempt); elsewhere ``anyio.fail_after``. Both cancel only the
+    current task and leave enclosing cancel scopes' cancellation alone.
+    """
+    if seconds is None:
+        return contextlib.nullcontext()
+    if sys.version_info >= (3, 11):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            return asyncio.timeout(seconds)
+    return _AnyioDeadline(seconds)
+
+
 async def send_attempt(
     inner: httpx.AsyncBaseTransport, request: httpx.Request, limits: ResponseLimits
 ) -> httpx.Response:
     """One attempt within its deadline: the answer's head and, unless streamed, its body."""
     deadline = attempt_deadline(request)
     try:
-        with anyio.fail_after(deadline):
+        async with _deadline(deadline):
             response = await inner.handle_async_request(request)
             try:
                 return await _settle(request, response, limits)
@@ -119,6 +175,16 @@ async def _read_up_to(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
 
     A body cut short by the connection gives what arrived.
     """
+    stream = response.stream
+    if (
+        response.status_code < 300
+        and isinstance(stream, BufferableStream)
+        and "content-encoding" not in response.headers
+    ):
+        try:
+            return await stream.read_up_to(cap)
+        finally:
+            await response.aclose()
     buffer = bytearray()
     complete = True
     try:
@@ -138,11 +204,11 @@ async def _read_up_to(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
 
 def _rebuilt(request: httpx.Request, response: httpx.Response, body: bytes) -> CheckedResponse:
     """The answer with its body in memory (decoded, so the wire headers go)."""
-    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
-    return CheckedResponse(
+    headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _WIRE_HEADERS]
+    return CheckedResponse.read_from(
         response.status_code,
         headers=headers,
-        content=body,
+        body=body,
         request=request,
         extensions=response.extensions,
     )

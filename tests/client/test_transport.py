@@ -36,6 +36,7 @@ from easyink_ext import (
     RequestValidationError,
     TokenSet,
 )
+from easyink_ext._answers import CheckedResponse
 from easyink_sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -328,3 +329,19 @@ async def test_single_flight_refresh_1000_concurrent_calls_and_no_secret_in_logs
     assert "request GET /api/signingSessions/statistics attempt=1" in caplog.text
     assert_no_secret(text, *secrets)
     await oauth.aclose()
+
+
+async def test_an_answer_read_into_memory_behaves_like_a_read_httpx_response() -> None:
+    body = '{"subject": "Vertrag für Zoë"}'.encode()
+    request = httpx.Request("GET", "https://api.example/api/x")
+    headers = [(b"Content-Type", b"application/json; charset=utf-8"), (b"ETag", b'"v1"')]
+    built = CheckedResponse.read_from(
+        200, headers=headers, body=body, request=request, extensions={"http_version": b"HTTP/1.1"}
+    )
+    plain = httpx.Response(200, headers=headers, content=body, request=request)
+    assert built.content == plain.content == body
+    assert built.text == plain.text and built.json() == plain.json()
+    assert built.headers["etag"] == '"v1"' and built.http_version == "HTTP/1.1"
+    assert built.is_closed and built.is_stream_consumed
+    assert await built.aread() == body and b"".join(built.iter_bytes(5)) == body
+    assert [c async for c in built.aiter_bytes()] == [body]

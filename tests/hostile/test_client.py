@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import anyio
 import httpx
@@ -43,41 +44,47 @@ SESSION_PATH = f"/api/signingSessions/{SESSION}"
 TOKEN = "hostile-test-token-5e1f0c"
 
 
-def _client(server: HostileServer, **kwargs: object) -> EasyInk:
-    options: dict[str, object] = {"timeout": 2, "max_retries": 0, **kwargs}
+def _client(server: HostileServer, *, backend: str, **kwargs: object) -> EasyInk:
+    options: dict[str, object] = {"timeout": 2, "max_retries": 0, "backend": backend, **kwargs}
     return EasyInk(base_url=server.url, token=TOKEN, **options)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("trickle", [slow_loris, slow_headers], ids=["body", "headers"])
 async def test_one_byte_per_second_ends_in_a_timeout(
-    hostile: HostileServer, trickle: Callable[..., Behaviour]
+    hostile: HostileServer, trickle: Callable[..., Behaviour], backend: str
 ) -> None:
     hostile.behave(trickle(interval=0.5), SESSION_PATH)
     with anyio.fail_after(30):  # generous outer bound: the call itself must end by its timeout
-        async with _client(hostile) as ei:
+        async with _client(hostile, backend=backend) as ei:
             with pytest.raises(APITimeoutError, match="2 s timeout"):
                 await get_session.asyncio(SESSION, client=ei.client)
 
 
-async def test_a_trickling_download_fails_the_rate_floor(hostile: HostileServer, tmp_path):  # type: ignore[no-untyped-def]
+async def test_a_trickling_download_fails_the_rate_floor(
+    hostile: HostileServer, tmp_path: Path, backend: str
+) -> None:
     document = uuid.uuid4()
     hostile.behave(slow_loris(interval=0.2), f"{SESSION_PATH}/signedDocuments/{document}")
     dest = tmp_path / "signed.pdf"
     with anyio.fail_after(30):
-        async with _client(hostile, min_download_rate=1000, download_rate_window=0.5) as ei:
+        async with _client(
+            hostile, backend=backend, min_download_rate=1000, download_rate_window=0.5
+        ) as ei:
             with pytest.raises(APIConnectionError, match="min_download_rate"):
                 await download_signed_document(
                     ei, SESSION, document, dest, max_attempts=2, backoff=0
                 )
     assert not dest.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # noqa: ASYNC240 - a check after the call
 
 
 @pytest.mark.parametrize("status", [200, 500])
-async def test_an_endless_body_stops_at_the_cap(hostile: HostileServer, status: int) -> None:
+async def test_an_endless_body_stops_at_the_cap(
+    hostile: HostileServer, status: int, backend: str
+) -> None:
     hostile.behave(endless_chunked(status), SESSION_PATH)
     with anyio.fail_after(30):
-        async with _client(hostile, max_response_bytes=1 << 20, timeout=20) as ei:
+        async with _client(hostile, backend=backend, max_response_bytes=1 << 20, timeout=20) as ei:
             expected = ResponseTooLargeError if status == 200 else InternalServerError
             with pytest.raises(expected) as caught:
                 await get_session.asyncio(SESSION, client=ei.client)
@@ -94,10 +101,10 @@ async def test_an_endless_body_stops_at_the_cap(hostile: HostileServer, status: 
     ids=["not-json", "deep-nesting", "huge-number"],
 )
 async def test_undecodable_answers_raise_one_typed_error(
-    hostile: HostileServer, body: bytes, reason: str
+    hostile: HostileServer, body: bytes, reason: str, backend: str
 ) -> None:
     hostile.behave(answer(200, body), SESSION_PATH)
-    async with _client(hostile) as ei:
+    async with _client(hostile, backend=backend) as ei:
         with pytest.raises(APIResponseValidationError, match=reason) as caught:
             await get_session.asyncio(SESSION, client=ei.client)
     assert caught.value.status_code == 200
@@ -110,10 +117,10 @@ async def test_undecodable_answers_raise_one_typed_error(
     ids=["missing-keys", "list", "wrong-types", "string"],
 )
 async def test_wrong_shaped_answers_raise_one_typed_error(
-    hostile: HostileServer, doc: object
+    hostile: HostileServer, doc: object, backend: str
 ) -> None:
     hostile.behave(json_answer(doc), SESSION_PATH)
-    async with _client(hostile) as ei:
+    async with _client(hostile, backend=backend) as ei:
         with (
             pytest.raises(APIResponseValidationError, match=r"^getSession: "),
             parsed_answer("getSession"),
@@ -132,7 +139,9 @@ def _page(item: dict[str, object]) -> dict[str, object]:
     }
 
 
-async def test_endless_pagination_stops_when_nothing_is_new(hostile: HostileServer) -> None:
+async def test_endless_pagination_stops_when_nothing_is_new(
+    hostile: HostileServer, backend: str
+) -> None:
     item = {
         "id": str(uuid.uuid4()),
         "subject": "same",
@@ -143,13 +152,13 @@ async def test_endless_pagination_stops_when_nothing_is_new(hostile: HostileServ
         json_answer(_page(item)),
         "/api/signingSessions",
     )
-    async with _client(hostile) as ei:
+    async with _client(hostile, backend=backend) as ei:
         found = [s async for s in ei.iter_sessions()]
     assert [str(s.id) for s in found] == [item["id"]]
     assert len(hostile.requests) == 2
 
 
-async def test_pages_are_capped(hostile: HostileServer) -> None:
+async def test_pages_are_capped(hostile: HostileServer, backend: str) -> None:
     counter = iter(range(10**6))
 
     async def fresh(request, writer):  # type: ignore[no-untyped-def]
@@ -162,15 +171,17 @@ async def test_pages_are_capped(hostile: HostileServer) -> None:
         await json_answer(_page(item))(request, writer)
 
     hostile.behave(fresh, "/api/signingSessions")
-    async with _client(hostile) as ei:
+    async with _client(hostile, backend=backend) as ei:
         found = [s async for s in ei.iter_sessions(max_pages=5)]
     assert len(found) == 5
     assert len(hostile.requests) == 5
 
 
-async def test_echoed_tokens_are_redacted_and_messages_bounded(hostile: HostileServer) -> None:
+async def test_echoed_tokens_are_redacted_and_messages_bounded(
+    hostile: HostileServer, backend: str
+) -> None:
     hostile.behave(echo_token(401, padding=30_000), SESSION_PATH)
-    async with _client(hostile) as ei:
+    async with _client(hostile, backend=backend) as ei:
         with pytest.raises(AuthenticationError) as caught:
             await get_session.asyncio(SESSION, client=ei.client)
         with pytest.raises(AuthenticationError) as in_url:
@@ -183,18 +194,20 @@ async def test_echoed_tokens_are_redacted_and_messages_bounded(hostile: HostileS
     assert len(str(error)) < 20_000
 
 
-async def test_a_huge_error_body_is_cut_and_still_redacted(hostile: HostileServer) -> None:
+async def test_a_huge_error_body_is_cut_and_still_redacted(
+    hostile: HostileServer, backend: str
+) -> None:
     hostile.behave(echo_token(500, padding=5_000_000), SESSION_PATH)
-    async with _client(hostile) as ei:
+    async with _client(hostile, backend=backend) as ei:
         with pytest.raises(InternalServerError) as caught:
             await get_session.asyncio(SESSION, client=ei.client)
     assert TOKEN not in str(caught.value)
     assert len(str(caught.value)) < 1000
 
 
-async def test_a_redirect_is_reported_as_such(hostile: HostileServer) -> None:
+async def test_a_redirect_is_reported_as_such(hostile: HostileServer, backend: str) -> None:
     hostile.behave(redirect("https://elsewhere.example/login?code=SECRETCODE"), SESSION_PATH)
-    async with _client(hostile) as ei:
+    async with _client(hostile, backend=backend) as ei:
         with pytest.raises(UnexpectedRedirectError) as caught:
             await get_session.asyncio(SESSION, client=ei.client)
     error = caught.value
