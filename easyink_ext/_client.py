@@ -14,6 +14,7 @@ from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
 
 from . import _telemetry, pagination
+from ._http import ApiHttpClient
 from ._limits import (
     DEFAULT_DOWNLOAD_RATE_WINDOW,
     DEFAULT_MAX_ERROR_BYTES,
@@ -217,7 +218,7 @@ class EasyInk:
         self._policy = policy
         # trust_env=False: proxy settings from the environment would mount other transports
         # and bypass ours. Proxies belong to the inner transport or the caller's http_client.
-        self._http = httpx.AsyncClient(
+        self._http = ApiHttpClient(
             base_url=self._base_url,
             timeout=timeout,
             headers=self._headers,

@@ -7,6 +7,7 @@ from pathlib import Path
 from uuid import UUID
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from easyink_ext.batch import (
@@ -276,7 +277,7 @@ async def test_the_end_of_a_phase_does_not_read_every_row_once_per_task() -> Non
     ledger = _CountingReads()
 
     async def fn(item: int) -> int:
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
         return item
 
     results = await run_batch(list(range(200)), fn, ledger=ledger, concurrency=50)
