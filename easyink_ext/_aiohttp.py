@@ -72,6 +72,7 @@ from ._pool import DEFAULT_LIMITS
 __all__ = ["AiohttpTransport", "map_aiohttp_error"]
 
 _HTTP11 = {"http_version": b"HTTP/1.1"}
+_NO_CONTENT_TYPE = ("Content-Type",)
 _NEEDS_ASYNCIO = "the aiohttp backend runs on asyncio only (not trio): use backend='httpx'"
 
 
@@ -328,8 +329,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
         session = aiohttp.ClientSession(
             connector=connector,
-            # httpx already set every header; the answer is decoded by httpx.
-            skip_auto_headers=("Content-Type",),
+            # The answer is decoded by httpx.
             auto_decompress=False,
             trust_env=False,
         )
@@ -382,6 +382,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except httpx.RequestNotRead:  # a streaming body (multipart upload): stream it
             data = _body(request.stream)
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
+        # httpx already set every header aiohttp would add (Accept, Accept-Encoding, User-Agent)
+        # except, on purpose, a Content-Type for a request without one: aiohttp must not add
+        # its "application/octet-stream" either (telling it so costs CPU: only when needed).
+        skip = None if "content-type" in request.headers else _NO_CONTENT_TYPE
         proxy_headers = self._proxy_headers
         if proxy_headers and request.url.scheme == "http":
             # A plain-HTTP request goes to the proxy as is (no CONNECT): its headers carry them.
@@ -398,6 +402,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 server_hostname=request.extensions.get("sni_hostname"),
                 proxy=self._proxy,
                 proxy_headers=proxy_headers,
+                skip_auto_headers=skip,
             )
 
     async def aclose(self) -> None:

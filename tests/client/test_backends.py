@@ -453,3 +453,27 @@ async def test_spans_name_the_same_failures(
     assert recovered.attributes["http.response.status_code"] == 200
     assert post.attributes["error.type"] == "RemoteProtocolError"
     assert recorded.span("EasyInk.createDraft").attributes["easyink.outcome_unknown"] is True
+
+
+async def test_both_backends_send_the_same_headers() -> None:
+    """aiohttp adds none of its own (no octet-stream Content-Type for a request without one)."""
+    sent: dict[str, list[dict[str, str]]] = {}
+    for backend in ("httpx", "aiohttp"):
+        async with WireAPI() as wire:
+            wire.steps = [httpx.Response(200, json=DRAFT_ID)] * 4
+            async with client(wire, backend) as ei:
+                await _create(ei)  # JSON
+                await ei.http_client.post("/convert")  # no body
+                await ei.http_client.post("/raw", content=b"\x00\x01")  # a body, no type
+                await ei.http_client.get("/read", headers={"X-Extra": "1"})
+            assert all(r.headers["authorization"] == f"Bearer {TOKEN}" for r in wire.received)
+            # The port differs; the token is checked above (kept out of assertion messages).
+            sent[backend] = [
+                {k: v for k, v in r.headers.items() if k not in ("host", "authorization")}
+                for r in wire.received
+            ]
+    assert sent["aiohttp"] == sent["httpx"]
+    json_post, bodiless, raw, read = sent["httpx"]
+    assert json_post["content-type"] == "application/json"
+    assert "content-type" not in bodiless and "content-type" not in raw
+    assert read["x-extra"] == "1"
