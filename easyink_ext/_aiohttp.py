@@ -102,16 +102,19 @@ def map_aiohttp_error(exc: BaseException) -> httpx.TransportError | None:
     return None
 
 
+def _mapped(exc: aiohttp.ClientError | asyncio.TimeoutError) -> BaseException:
+    """The httpx exception to raise for an aiohttp failure (see the module table)."""
+    mapped = map_aiohttp_error(exc)
+    return exc if mapped is None else mapped  # pragma: no branch - every ClientError maps
+
+
 @contextlib.contextmanager
 def _as_httpx_errors() -> Iterator[None]:
     """Raise aiohttp's failures as the httpx exceptions of the module table."""
     try:
         yield
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-        mapped = map_aiohttp_error(exc)
-        if mapped is None:  # pragma: no cover - every ClientError is mapped
-            raise
-        raise mapped from exc
+        raise _mapped(exc) from exc
 
 
 class _Slots:
@@ -124,11 +127,18 @@ class _Slots:
         self._free = limit
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
-    async def acquire(self, wait_limit: float | None) -> None:
-        if self._free is None:
-            return
-        if self._free > 0 and not self._waiters:
+    def free_now(self) -> bool:
+        """True when :meth:`take` may be called (a slot is free and nobody waits for one)."""
+        return self._free is None or (self._free > 0 and not self._waiters)
+
+    def take(self) -> None:
+        """Take a free slot (after :meth:`free_now`), without awaiting."""
+        if self._free is not None:
             self._free -= 1
+
+    async def acquire(self, wait_limit: float | None) -> None:
+        if self.free_now():
+            self.take()
             return
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
@@ -226,7 +236,7 @@ class _ResponseStream(BufferableStream):
     async def read_up_to(self, cap: int) -> tuple[bytes, bool]:
         """The whole body in one read when its announced length fits ``cap``."""
         response = self._response
-        with _as_httpx_errors():
+        try:
             length = response.content_length
             if length is not None and length <= cap:
                 return await response.read(), True
@@ -236,6 +246,8 @@ class _ResponseStream(BufferableStream):
                 if len(buffer) > cap:
                     return bytes(buffer[:cap]), False
             return bytes(buffer), True
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise _mapped(exc) from exc
 
     async def aclose(self) -> None:
         if not self._closed:
@@ -352,7 +364,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._session or self._open_session()
         timeouts = request.extensions.get("timeout", {})
-        await self._slots.acquire(timeouts.get("pool"))
+        slots = self._slots
+        if slots.free_now():
+            slots.take()
+        else:
+            await slots.acquire(timeouts.get("pool"))
         try:
             response = await self._send(session, request, timeouts)
         except BaseException:
@@ -385,13 +401,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         # httpx already set every header aiohttp would add (Accept, Accept-Encoding, User-Agent)
         # except, on purpose, a Content-Type for a request without one: aiohttp must not add
         # its "application/octet-stream" either (telling it so costs CPU: only when needed).
-        skip = None if "content-type" in request.headers else _NO_CONTENT_TYPE
+        skip = None if any(k == "content-type" for k, _ in headers) else _NO_CONTENT_TYPE
         proxy_headers = self._proxy_headers
         if proxy_headers and request.url.scheme == "http":
             # A plain-HTTP request goes to the proxy as is (no CONNECT): its headers carry them.
             headers = [*headers, *proxy_headers.items()]
             proxy_headers = None
-        with _as_httpx_errors():
+        try:  # not _as_httpx_errors(): a context manager per request costs measurable CPU
             return await session.request(
                 request.method,
                 URL(str(request.url), encoded=True),
@@ -404,6 +420,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 proxy_headers=proxy_headers,
                 skip_auto_headers=skip,
             )
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise _mapped(exc) from exc
 
     async def aclose(self) -> None:
         """Close the session and its connections (idempotent)."""
