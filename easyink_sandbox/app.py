@@ -143,25 +143,44 @@ class Sandbox:
 
 
 class _RouteIndex:
-    """The sandbox's own routes by number of ``/`` in their path, in routing order.
+    """The sandbox's own routes by number of ``/`` and last segment of their path, in order.
 
     A route whose parameters are all plain ``{name}`` (no ``/`` in a value) only matches paths
-    with as many ``/`` as its own, so the first full match among those is the route Starlette's
-    router would pick. Only routes whose endpoint answers every exception it can catch (all but
+    with as many ``/`` as its own, and one whose last segment is literal only paths ending with
+    it, so the first full match among the remaining candidates is the route Starlette's router
+    would pick. Only routes whose endpoint answers every exception it can catch (all but
     :class:`ConnectionDropped`) are indexed: no exception handler of the app could apply to them.
     """
 
     def __init__(self, routes: list[Route]) -> None:
-        self._by_depth: dict[int, list[Route]] = {}
-        for route in routes:
-            if all(isinstance(c, StringConvertor) for c in route.param_convertors.values()):
-                self._by_depth.setdefault(route.path.count("/"), []).append(route)
+        plain = [
+            route
+            for route in routes
+            if all(isinstance(c, StringConvertor) for c in route.param_convertors.values())
+        ]
+        # depth -> last segment -> candidates; the "" entry: routes ending with a parameter.
+        self._routes: dict[int, dict[str, list[Route]]] = {}
+        for route in plain:
+            last = route.path.rsplit("/", 1)[1]
+            self._routes.setdefault(route.path.count("/"), {}).setdefault(
+                "" if "{" in last else last, []
+            )
+        for route in plain:
+            last = route.path.rsplit("/", 1)[1]
+            for segment, candidates in self._routes[route.path.count("/")].items():
+                if "{" in last or segment == last:
+                    candidates.append(route)
 
     def match(self, scope: Scope) -> tuple[Route, Scope] | None:
         """The route Starlette would choose and its child scope, when it fully matches."""
         if scope.get("root_path"):
             return None
-        for route in self._by_depth.get(scope["path"].count("/"), ()):
+        path: str = scope["path"]
+        by_last = self._routes.get(path.count("/"))
+        if by_last is None:
+            return None
+        candidates = by_last.get(path.rsplit("/", 1)[1]) or by_last.get("") or []
+        for route in candidates:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 return route, child_scope
