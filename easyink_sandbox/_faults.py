@@ -18,6 +18,7 @@ invalid), so not one byte of a response is sent, whatever the method (HEAD inclu
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import random
@@ -98,6 +99,17 @@ async def _send_error(send: Send, status: int, code: str, message: str, retry: s
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+async def _sleep(seconds: float) -> None:
+    # asyncio's own sleep where asyncio runs (uvicorn always): anyio.sleep would first look up
+    # the running async library on every call.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        await anyio.sleep(seconds)
+    else:
+        await asyncio.sleep(seconds)
+
+
 async def _drop(send: Send) -> None:
     # uvicorn (h11 and httptools alike) sets `response_started` and then refuses the NUL in this
     # header before writing anything; an app error after a started response makes it close the
@@ -150,10 +162,13 @@ class FaultLayer:
         async def tracked(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state["status"], state["started"] = message["status"], True
-                headers = dict(message.get("headers", []))
-                is_pdf = headers.get(b"content-type", b"").startswith(b"application/pdf")
-                if not (is_pdf and message["status"] in (200, 206) and faults.drop_body_times > 0):
-                    body_limit[0] = None
+                if body_limit[0] is not None:
+                    headers = dict(message.get("headers", []))
+                    is_pdf = headers.get(b"content-type", b"").startswith(b"application/pdf")
+                    if not (
+                        is_pdf and message["status"] in (200, 206) and faults.drop_body_times > 0
+                    ):
+                        body_limit[0] = None
             elif message["type"] == "http.response.body" and body_limit[0] is not None:
                 limit, sent = body_limit[0], body_limit[1] or 0
                 chunk = message.get("body", b"")
@@ -181,7 +196,7 @@ class FaultLayer:
                 self._rng().uniform(0, faults.jitter_ms) if faults.jitter_ms else 0
             )
             if delay > 0:
-                await anyio.sleep(delay / 1000)
+                await _sleep(delay / 1000)
             rng = self._rng()
             retry = _retry_after(faults.retry_after)
             if faults.rate_limit_rate and rng.random() < faults.rate_limit_rate:

@@ -12,6 +12,7 @@ onto a transparent overlay page of the same size and merging it onto the origina
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Sequence
@@ -28,6 +29,10 @@ from ._errors import validation
 PageSize = tuple[float, float]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Page sizes of PDFs already read, by SHA-256 of their bytes: clients often upload the same file
+# again, and reading it with pypdf costs far more than hashing it.
+_SIZES_CACHE_LIMIT = 1024
+_sizes_cache: dict[bytes, tuple[PageSize, ...]] = {}
 _UNSUPPORTED = (
     "Unsupported file format: the file must be a PDF document or a Word document (.docx or .doc)"
 )
@@ -60,9 +65,16 @@ def _latin1(text: str) -> str:
 
 
 def page_sizes(pdf: bytes) -> list[PageSize]:
-    """Width and height in points of every page of a PDF."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    """Width and height in points of every page of a PDF (remembered for bytes seen before)."""
+    key = hashlib.sha256(pdf).digest()
+    sizes = _sizes_cache.get(key)
+    if sizes is None:
+        reader = PdfReader(io.BytesIO(pdf))
+        sizes = tuple((float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages)
+        if len(_sizes_cache) >= _SIZES_CACHE_LIMIT:
+            _sizes_cache.clear()
+        _sizes_cache[key] = sizes
+    return list(sizes)
 
 
 def _is_docx(data: bytes) -> bool:

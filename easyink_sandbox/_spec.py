@@ -37,9 +37,9 @@ from ._errors import (
     VOID_REASON_REQUIRED,
     validation,
 )
+from ._fastcheck import Check, compile_check
 
 _BASE_URI = "urn:easyink:openapi"
-Validator = Any  # an OAS31Validator instance
 SchemaError = Any  # a jsonschema ValidationError
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _JSON_TYPES = ("application/json", "text/json")
@@ -61,6 +61,40 @@ _BODY_REQUIRED_OVERRIDES = {
     "voidSession": VOID_REASON_REQUIRED,
     "recreateSession": VOID_REASON_REQUIRED,
 }
+
+
+class Validator:
+    """An ``OAS31Validator`` that first asks a compiled predicate whether the value is valid.
+
+    Valid values (nearly every request) skip ``jsonschema``'s machinery; for any other value the
+    errors are the validator's own (:mod:`easyink_sandbox._fastcheck`).
+    """
+
+    __slots__ = ("_fast", "schema", "validator")
+
+    def __init__(self, validator: Any) -> None:
+        self.validator = validator
+        self.schema: Any = validator.schema
+        self._fast: Check | None = compile_check(validator)
+
+    def _surely_valid(self, instance: Any) -> bool:
+        if self._fast is None:
+            return False
+        try:
+            return self._fast(instance)
+        except Exception:  # whatever it was, the full validator decides
+            return False
+
+    def is_valid(self, instance: Any) -> bool:
+        """Whether ``instance`` conforms to the schema."""
+        return self._surely_valid(instance) or bool(self.validator.is_valid(instance))
+
+    def iter_errors(self, instance: Any) -> Iterator[SchemaError]:
+        """The validator's errors for ``instance`` (none when it conforms)."""
+        if self._surely_valid(instance):
+            return iter(())
+        errors: Iterator[SchemaError] = self.validator.iter_errors(instance)
+        return errors
 
 
 def spec_path() -> Path:
@@ -400,7 +434,9 @@ class CompiledSpec:
             schema: Any = self._inline(node, ())
         else:
             schema = {"$ref": f"{_BASE_URI}#/{_pointer(*pointer)}"}
-        return OAS31Validator(schema, registry=self._registry, format_checker=oas31_format_checker)
+        return Validator(
+            OAS31Validator(schema, registry=self._registry, format_checker=oas31_format_checker)
+        )
 
     def _inline(self, node: Any, stack: tuple[str, ...], *, names: bool = False) -> Any:
         """``node`` with every local ``$ref`` replaced by its target (recursion kept as a $ref).

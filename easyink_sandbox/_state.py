@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 
@@ -27,6 +28,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+@functools.lru_cache(maxsize=1024)
 def user_uuid(user: str) -> str:
     """The stable UUID the sandbox gives a user name."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"easyink-sandbox:user:{user}"))

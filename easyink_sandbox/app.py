@@ -8,16 +8,25 @@ import time
 from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
+from starlette.convertors import StringConvertor
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Match, Route
 
 from . import _drafts, _portal, _sessions
 from ._auth import AuthService
 from ._call import Call, Handler
 from ._config import FaultConfig, SandboxConfig
 from ._errors import ApiError, error_response, method_not_allowed, unexpected_error
-from ._faults import ConnectionDropped, FaultLayer, Receive, RequestRecord, Scope, Send
+from ._faults import (
+    ConnectionDropped,
+    FaultLayer,
+    Message,
+    Receive,
+    RequestRecord,
+    Scope,
+    Send,
+)
 from ._generic import generic_handlers
 from ._spec import CompiledSpec, Operation, load_spec
 from ._store import SessionStore
@@ -133,17 +142,97 @@ class Sandbox:
         self.store.expire(self._owner(session_id), session_id)
 
 
+class _RouteIndex:
+    """The sandbox's own routes by number of ``/`` and last segment of their path, in order.
+
+    A route whose parameters are all plain ``{name}`` (no ``/`` in a value) only matches paths
+    with as many ``/`` as its own, and one whose last segment is literal only paths ending with
+    it, so the first full match among the remaining candidates is the route Starlette's router
+    would pick. Only routes whose endpoint answers every exception it can catch (all but
+    :class:`ConnectionDropped`) are indexed: no exception handler of the app could apply to them.
+    """
+
+    def __init__(self, routes: list[Route]) -> None:
+        plain = [
+            route
+            for route in routes
+            if all(isinstance(c, StringConvertor) for c in route.param_convertors.values())
+        ]
+        # depth -> last segment -> candidates; the "" entry: routes ending with a parameter.
+        self._routes: dict[int, dict[str, list[Route]]] = {}
+        for route in plain:
+            last = route.path.rsplit("/", 1)[1]
+            self._routes.setdefault(route.path.count("/"), {}).setdefault(
+                "" if "{" in last else last, []
+            )
+        for route in plain:
+            last = route.path.rsplit("/", 1)[1]
+            for segment, candidates in self._routes[route.path.count("/")].items():
+                if "{" in last or segment == last:
+                    candidates.append(route)
+
+    def match(self, scope: Scope) -> tuple[Route, Scope] | None:
+        """The route Starlette would choose and its child scope, when it fully matches."""
+        if scope.get("root_path"):
+            return None
+        path: str = scope["path"]
+        by_last = self._routes.get(path.count("/"))
+        if by_last is None:
+            return None
+        candidates = by_last.get(path.rsplit("/", 1)[1]) or by_last.get("") or []
+        for route in candidates:
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                return route, child_scope
+        return None
+
+
 class SandboxApp(Starlette):
-    """Starlette app whose outermost layer is the sandbox's fault/log layer."""
+    """Starlette app whose outermost layer is the sandbox's fault/log layer.
+
+    A request for one of the sandbox's routes goes straight to the route's endpoint, which answers
+    every error itself; any other request (404, 405, ...) goes through Starlette's middleware and
+    router. Both answer the same (see :meth:`_serve`).
+    """
 
     sandbox: Sandbox
     _fault_layer: FaultLayer
+    _index: _RouteIndex
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        await self._fault_layer(scope, receive, send, super().__call__)
+        await self._fault_layer(scope, receive, send, self._serve)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = self._index.match(scope)
+        if found is None:
+            await super().__call__(scope, receive, send)
+            return
+        route, child_scope = found
+        scope["app"] = self
+        scope.setdefault("router", self.router)
+        scope["route"] = route
+        scope.update(child_scope)
+        started = False
+
+        async def sender(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            response = await route.endpoint(Request(scope, receive, send))
+            await response(scope, receive, sender)
+        except Exception:
+            # What Starlette's ServerErrorMiddleware does with an error nothing handled.
+            if not started:
+                await PlainTextResponse("Internal Server Error", status_code=500)(
+                    scope, receive, send
+                )
+            raise
 
 
 def _guard(
@@ -225,12 +314,12 @@ def _handlers(sandbox: Sandbox) -> dict[str, Handler]:
     return {**HANDLERS, **generic}
 
 
-def _routes(sandbox: Sandbox) -> list[BaseRoute]:
+def _routes(sandbox: Sandbox) -> list[Route]:
     handlers = _handlers(sandbox)
     by_path: dict[str, dict[str, Operation]] = {}
     for operation in sandbox.spec.operations.values():
         by_path.setdefault(operation.path, {})[operation.method] = operation
-    routes: list[BaseRoute] = []
+    routes: list[Route] = []
     for path in sorted(by_path, key=_route_key):
         methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
         endpoint = _api_endpoint(sandbox, by_path[path], handlers)
@@ -257,7 +346,9 @@ def create_app(config: SandboxConfig | None = None, *, spec_file: str | None = N
     """A new sandbox app with empty state; ``app.state.sandbox`` is its :class:`Sandbox`."""
     config = config if config is not None else SandboxConfig()
     sandbox = Sandbox(config, load_spec(spec_file))
-    app = SandboxApp(routes=_routes(sandbox), exception_handlers={404: _not_found, 405: _not_found})
+    routes = _routes(sandbox)
+    app = SandboxApp(routes=routes, exception_handlers={404: _not_found, 405: _not_found})
+    app._index = _RouteIndex(routes)
     app.sandbox = sandbox
     app.state.sandbox = sandbox
     app._fault_layer = FaultLayer(lambda: sandbox.faults, lambda: sandbox.rng, sandbox.request_log)
