@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -29,18 +30,27 @@ class DraftClaims:
     """
 
     def __init__(self) -> None:
-        self._claimed: dict[UUID, float] = {}
+        # In claim order, which is time order: expired claims are at the front.
+        self._claimed: OrderedDict[UUID, float] = OrderedDict()
         self._in_flight: dict[str, set[anyio.Event]] = {}
 
     def claim(self, draft_id: UUID) -> bool:
-        """Claim ``draft_id``; False when it was already claimed."""
+        """Claim ``draft_id``; False when it was already claimed (within the last hour)."""
         now = time.monotonic()
-        if len(self._claimed) > 1024:
-            self._claimed = {k: t for k, t in self._claimed.items() if now - t < _CLAIM_TTL}
+        self._expire(now)
         if draft_id in self._claimed:
             return False
         self._claimed[draft_id] = now
         return True
+
+    def _expire(self, now: float) -> None:
+        """Forget claims older than the TTL (O(1) per claim forgotten, not a scan of all)."""
+        claimed = self._claimed
+        while claimed:
+            since = next(iter(claimed.values()))
+            if now - since < _CLAIM_TTL:
+                return
+            claimed.popitem(last=False)
 
     def is_claimed(self, draft_id: UUID) -> bool:
         """True when a workflow of this client owns ``draft_id``."""

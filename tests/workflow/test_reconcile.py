@@ -163,3 +163,24 @@ async def test_a_post_proven_without_effect_is_resent_only_as_a_retry_of_the_cli
     assert caught.value.step == "create draft"
     assert _posts(transport, "/signingSessionDrafts") == sends
     assert statuses(sandbox) == []
+
+
+def test_claims_expire_after_an_hour_in_claim_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from uuid import uuid4
+
+    from easyink_ext.workflow import _claims
+
+    now = [1000.0]
+    monkeypatch.setattr(_claims.time, "monotonic", lambda: now[0])
+    claims = _claims.DraftClaims()
+    early = [uuid4() for _ in range(3000)]
+    assert all(claims.claim(d) for d in early)  # more than any batch window: all kept
+    now[0] += 1800
+    late = uuid4()
+    assert claims.claim(late)
+    assert not claims.claim(early[0]) and not claims.claim(late)  # claimed: never twice
+    assert all(claims.is_claimed(d) for d in early)
+    now[0] += 1800  # the early claims are an hour old now, the late one half an hour
+    assert claims.claim(uuid4())
+    assert not any(claims.is_claimed(d) for d in early)
+    assert claims.is_claimed(late) and len(claims._claimed) == 2
