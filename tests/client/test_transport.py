@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -37,6 +38,7 @@ from easyink_ext import (
     TokenSet,
 )
 from easyink_ext._answers import CheckedResponse
+from easyink_ext.errors import APIResponseValidationError
 from easyink_sandbox import (
     SANDBOX_CLIENT_ID,
     SANDBOX_CLIENT_SECRET,
@@ -345,3 +347,18 @@ async def test_an_answer_read_into_memory_behaves_like_a_read_httpx_response() -
     assert built.is_closed and built.is_stream_consumed
     assert await built.aread() == body and b"".join(built.iter_bytes(5)) == body
     assert [c async for c in built.aiter_bytes()] == [body]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-32-le"])
+def test_json_decodes_as_json_loads_does(encoding: str) -> None:
+    doc = {"subject": "Vertrag für Zoë", "n": [1, 2.5, None, True], "nested": {"x": "€"}}
+    body = json.dumps(doc, ensure_ascii=False).encode(encoding)
+    request = httpx.Request("GET", "https://api.example/api/x")
+    answer = CheckedResponse.read_from(200, headers=[], body=body, request=request, extensions={})
+    assert answer.json() == json.loads(body) == doc
+    assert answer.json(parse_float=str)["n"][1] == "2.5"  # keywords go to json.loads
+    huge = CheckedResponse.read_from(
+        200, headers=[], body=b'{"n": ' + b"9" * 5000 + b"}", request=request, extensions={}
+    )
+    with pytest.raises(APIResponseValidationError, match="5000 characters"):
+        huge.json()
