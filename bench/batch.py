@@ -93,6 +93,7 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, dict[str, float
             kept = best.get(name)
             if kept is None or measures["client_cpu_ms"] < kept["client_cpu_ms"]:
                 best[name] = {**(kept or {}), **measures}
+            best[name][f"round_{round_}_cpu_ms"] = measures["client_cpu_ms"]
     return best
 
 
@@ -343,6 +344,12 @@ def _report(args: argparse.Namespace, command: str, results: dict[str, dict[str,
             ratios.append(f"{name} backend / raw aiohttp: {cpu[name] / cpu['raw aiohttp']:.2f}")
     if ratios:
         lines += ["", "Client CPU per request, ratios: " + "; ".join(ratios) + "."]
+    if args.rounds > 1:
+        per_round = [
+            f"{name} " + " / ".join(f"{m[f'round_{r}_cpu_ms']:.3f}" for r in range(args.rounds))
+            for name, m in results.items()
+        ]
+        lines += ["", "Client CPU per request (ms) in each round: " + "; ".join(per_round) + "."]
     for name, m in results.items():
         if "ledger_none" in m:
             lines += _ledger_lines(args, name, m)
