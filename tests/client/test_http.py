@@ -79,3 +79,18 @@ async def test_easyink_sends_through_it() -> None:
     async with EasyInk(base_url="https://api.easyink.io", token="t") as ei:
         assert isinstance(ei.http_client, ApiHttpClient)
         assert isinstance(ei.with_options(max_retries=0).http_client, ApiHttpClient)
+
+
+async def test_a_read_answer_does_not_refer_to_itself() -> None:
+    """httpx binds a stream that refers back to the answer; a read answer drops it, so the
+    answer and its request are freed by reference counting, not by the cycle collector."""
+    import gc
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"ok": True}))
+    async with EasyInk(base_url="https://api.easyink.io", token="t", transport=transport) as ei:
+        answer = await ei.http_client.get("/api/x")
+        assert answer.json() == {"ok": True} and answer.content == b'{"ok":true}'
+        assert answer not in gc.get_referents(answer.stream)
+        assert [chunk async for chunk in answer.aiter_bytes()] == [b'{"ok":true}']
+        async with ei.http_client.stream("GET", "/api/streamed") as streamed:
+            assert await streamed.aread() == b'{"ok":true}'  # streaming still works
