@@ -50,6 +50,7 @@ stack trace. ``traceparent`` (and ``tracestate``) are sent only with
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Mapping
@@ -57,7 +58,8 @@ from contextvars import ContextVar
 
 import httpx
 from opentelemetry import context as otel_context
-from opentelemetry import metrics, trace
+from opentelemetry import environment_variables, metrics, trace
+from opentelemetry.metrics import _internal as _metrics_internal
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.util.types import AttributeValue
@@ -76,6 +78,44 @@ try:  # the proxy the API returns while no meter provider is set (private, stabl
 except ImportError:  # pragma: no cover - a future API moved it: record through the proxy
     _IDLE_METER_PROVIDERS = (metrics.NoOpMeterProvider,)
 _IDLE_TRACER_PROVIDERS = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+_UNSET = object()
+
+
+class _GlobalProviders:
+    """The API's global providers, read without an ``os.environ`` lookup per call.
+
+    ``trace.get_tracer_provider()`` and ``metrics.get_meter_provider()`` look for the
+    ``OTEL_PYTHON_*_PROVIDER`` variable on every call while no provider is set: a measurable
+    cost per request when OpenTelemetry is installed but not configured. The variables are
+    read once; while they are absent and nothing was set, the API's own proxy is returned (what
+    those functions return then); a provider set later is seen by the next call. If the API's
+    module globals move, the public functions are called every time.
+    """
+
+    def __init__(self) -> None:
+        self._trace_env = environment_variables.OTEL_PYTHON_TRACER_PROVIDER in os.environ
+        self._meter_env = environment_variables.OTEL_PYTHON_METER_PROVIDER in os.environ
+
+    def tracer_provider(self) -> trace.TracerProvider:
+        provider = getattr(trace, "_TRACER_PROVIDER", _UNSET)
+        if provider is None and not self._trace_env:
+            return _IDLE_TRACER
+        if isinstance(provider, trace.TracerProvider):
+            return provider
+        return trace.get_tracer_provider()
+
+    def meter_provider(self) -> metrics.MeterProvider:
+        provider = getattr(_metrics_internal, "_METER_PROVIDER", _UNSET)
+        if provider is None and not self._meter_env:
+            return _IDLE_METER
+        if isinstance(provider, metrics.MeterProvider):
+            return provider
+        return metrics.get_meter_provider()
+
+
+_IDLE_TRACER = trace.NoOpTracerProvider()
+_IDLE_METER = metrics.NoOpMeterProvider()
+_GLOBALS = _GlobalProviders()
 
 SCOPE = "easyink"
 _PROPAGATOR = TraceContextTextMapPropagator()  # W3C traceparent/tracestate only, no baggage
@@ -153,8 +193,8 @@ class Telemetry:
 
     def signals(self) -> Signals | None:
         """The tracer and instruments to use now; ``None`` when nothing is configured."""
-        tracer_provider = self._tracer_provider or trace.get_tracer_provider()
-        meter_provider = self._meter_provider or metrics.get_meter_provider()
+        tracer_provider = self._tracer_provider or _GLOBALS.tracer_provider()
+        meter_provider = self._meter_provider or _GLOBALS.meter_provider()
         seen = self._seen
         if seen is None or seen[0] is not tracer_provider or seen[1] is not meter_provider:
             self._signals = _signals_for(tracer_provider, meter_provider)

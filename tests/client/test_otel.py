@@ -343,3 +343,31 @@ def test_without_opentelemetry_nothing_of_it_is_imported() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_global_providers_read_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opentelemetry import metrics, trace
+    from opentelemetry.metrics import _internal as metrics_internal
+    from opentelemetry.sdk.trace import TracerProvider
+
+    def refuse() -> None:
+        raise AssertionError("the API's getter (an os.environ lookup per call) was called")
+
+    monkeypatch.delenv("OTEL_PYTHON_TRACER_PROVIDER", raising=False)
+    monkeypatch.delenv("OTEL_PYTHON_METER_PROVIDER", raising=False)
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", None)
+    monkeypatch.setattr(metrics_internal, "_METER_PROVIDER", None)
+    monkeypatch.setattr(trace, "get_tracer_provider", refuse)
+    monkeypatch.setattr(metrics, "get_meter_provider", refuse)
+    unset = _otel._GlobalProviders()
+    assert isinstance(unset.tracer_provider(), trace.NoOpTracerProvider)
+    assert isinstance(unset.meter_provider(), metrics.NoOpMeterProvider)
+    provider = TracerProvider()
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", provider)  # what set_tracer_provider does
+    assert unset.tracer_provider() is provider
+
+    # A provider named by the environment is loaded by the API's own getter.
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", None)
+    monkeypatch.setenv("OTEL_PYTHON_TRACER_PROVIDER", "sdk_tracer_provider")
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    assert _otel._GlobalProviders().tracer_provider() is provider
