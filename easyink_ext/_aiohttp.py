@@ -66,7 +66,7 @@ from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 from yarl import URL
 
-from ._limits import BufferableStream
+from ._limits import BufferableStream, fill_up_to
 from ._pool import DEFAULT_LIMITS
 
 __all__ = ["AiohttpTransport", "map_aiohttp_error"]
@@ -127,18 +127,18 @@ class _Slots:
         self._free = limit
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
-    def free_now(self) -> bool:
-        """True when :meth:`take` may be called (a slot is free and nobody waits for one)."""
-        return self._free is None or (self._free > 0 and not self._waiters)
-
-    def take(self) -> None:
-        """Take a free slot (after :meth:`free_now`), without awaiting."""
-        if self._free is not None:
+    def try_take(self) -> bool:
+        """Take a slot without waiting, if one is free and nobody waits for one."""
+        if self._free is None:
+            return True
+        if self._free > 0 and not self._waiters:
             self._free -= 1
+            return True
+        return False
 
     async def acquire(self, wait_limit: float | None) -> None:
-        if self.free_now():
-            self.take()
+        """Take a slot, waiting up to ``wait_limit`` seconds (``PoolTimeout`` after that)."""
+        if self.try_take():
             return
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
@@ -241,11 +241,8 @@ class _ResponseStream(BufferableStream):
             if length is not None and length <= cap:
                 return await response.read(), True
             buffer = bytearray()
-            async for chunk in response.content.iter_any():
-                buffer += chunk
-                if len(buffer) > cap:
-                    return bytes(buffer[:cap]), False
-            return bytes(buffer), True
+            complete = await fill_up_to(buffer, response.content.iter_any(), cap)
+            return bytes(buffer), complete
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise _mapped(exc) from exc
 
@@ -364,11 +361,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._session or self._open_session()
         timeouts = request.extensions.get("timeout", {})
-        slots = self._slots
-        if slots.free_now():
-            slots.take()
-        else:
-            await slots.acquire(timeouts.get("pool"))
+        if not self._slots.try_take():  # the fast path without a coroutine for acquire()
+            await self._slots.acquire(timeouts.get("pool"))
         try:
             response = await self._send(session, request, timeouts)
         except BaseException:

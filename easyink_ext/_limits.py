@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -42,6 +42,7 @@ __all__ = [
     "BufferableStream",
     "ResponseLimits",
     "attempt_deadline",
+    "fill_up_to",
     "send_attempt",
 ]
 
@@ -91,6 +92,17 @@ class BufferableStream(httpx.AsyncByteStream):
     async def read_up_to(self, cap: int) -> tuple[bytes, bool]:
         """At most ``cap`` bytes of the body, and whether it ended within the cap."""
         raise NotImplementedError
+
+
+async def fill_up_to(buffer: bytearray, chunks: AsyncIterable[bytes], cap: int) -> bool:
+    """Append ``chunks`` to ``buffer`` until they end (True) or pass ``cap`` bytes (False, and
+    ``buffer`` is cut to ``cap``). What arrived stays in ``buffer`` if reading fails."""
+    async for chunk in chunks:
+        buffer += chunk
+        if len(buffer) > cap:
+            del buffer[cap:]
+            return False
+    return True
 
 
 class _AnyioDeadline:
@@ -188,12 +200,7 @@ async def _read_up_to(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
     buffer = bytearray()
     complete = True
     try:
-        async for chunk in response.aiter_bytes():
-            buffer += chunk
-            if len(buffer) > cap:
-                complete = False
-                del buffer[cap:]
-                break
+        complete = await fill_up_to(buffer, response.aiter_bytes(), cap)
     except httpx.TransportError:
         if response.status_code < 300:
             raise
