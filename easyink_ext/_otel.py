@@ -87,9 +87,9 @@ class _GlobalProviders:
     ``trace.get_tracer_provider()`` and ``metrics.get_meter_provider()`` look for the
     ``OTEL_PYTHON_*_PROVIDER`` variable on every call while no provider is set: a measurable
     cost per request when OpenTelemetry is installed but not configured. The variables are
-    read once; while they are absent and nothing was set, the API's own proxy is returned (what
-    those functions return then); a provider set later is seen by the next call. If the API's
-    module globals move, the public functions are called every time.
+    read once; while they are absent and nothing was set, a no-op provider is returned (the
+    API's getters return a proxy then; both record nothing); a provider set later is seen by
+    the next call. If the API's module globals move, the public functions are called every time.
     """
 
     def __init__(self) -> None:
