@@ -37,6 +37,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--fault-after-processing", action="store_true")
     parser.add_argument("--retry-after", type=float, default=1.0, metavar="SECONDS")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--quota",
+        type=_quota,
+        default=None,
+        metavar="RATE[:BURST]",
+        help="per-account token bucket over /api: RATE requests/s, BURST at once (default RATE)",
+    )
+    parser.add_argument(
+        "--quota-headers",
+        action="store_true",
+        help="send the IETF RateLimit-Policy and RateLimit headers with --quota",
+    )
     parser.add_argument("--validate-responses", action="store_true")
     parser.add_argument(
         "--loop",
@@ -50,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quota(text: str) -> tuple[float, int | None]:
+    """``RATE[:BURST]`` as ``(rate, burst)``."""
+    rate_text, _, burst_text = text.partition(":")
+    try:
+        rate = float(rate_text)
+        burst = int(burst_text) if burst_text else None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected RATE[:BURST], not {text!r}") from None
+    if not (rate > 0 and rate != float("inf")) or (burst is not None and burst < 1):
+        raise argparse.ArgumentTypeError("RATE must be > 0 and BURST >= 1")
+    return rate, burst
+
+
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     """The :class:`SandboxConfig` the command-line flags describe."""
     faults = FaultConfig(
@@ -61,6 +86,9 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fault_after_processing=args.fault_after_processing,
         seed=args.seed,
         retry_after=args.retry_after,
+        quota_rate=args.quota[0] if args.quota else None,
+        quota_burst=args.quota[1] if args.quota else None,
+        quota_headers=args.quota_headers,
     )
     return SandboxConfig(
         processing_delay=args.processing_delay,

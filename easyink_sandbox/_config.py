@@ -24,6 +24,11 @@ class FaultConfig:
     * ``fault_after_processing``: failures and drops happen after the request took effect.
     * ``drop_body_after_bytes``: the next ``drop_body_times`` PDF download bodies are cut after
       that many bytes (the connection is dropped in the middle of the body).
+    * ``quota_rate`` (requests per second, ``None``: no quota) and ``quota_burst`` (default:
+      ``quota_rate`` rounded up): a token bucket per account over every ``/api`` route; over it
+      ``429 RateLimited`` with an integer ``Retry-After`` (seconds until a token is free, at
+      least 1), before anything else (see :mod:`easyink_sandbox._quota`). ``quota_headers``
+      adds the IETF ``RateLimit-Policy`` / ``RateLimit`` headers to those requests' answers.
     """
 
     latency_ms: float = 0.0
@@ -37,6 +42,9 @@ class FaultConfig:
     fail_statuses: tuple[int, ...] = (500, 503)
     drop_body_after_bytes: int | None = None
     drop_body_times: int = 1
+    quota_rate: float | None = None
+    quota_burst: int | None = None
+    quota_headers: bool = False
 
 
 @attrs.define

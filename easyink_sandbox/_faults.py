@@ -1,6 +1,7 @@
 """The outermost ASGI layer: request log, fault injection and the last-resort error handler.
 
-Faults only touch ``/api`` paths. Before processing: latency, then ``429`` (always before), then
+Faults only touch ``/api`` paths. Before processing: the account's quota (``429`` when it is
+used up, see :mod:`easyink_sandbox._quota`), latency, then ``429`` (always before), then
 ``500``/``503`` and drops unless ``fault_after_processing`` (then the request takes effect and
 only its response is replaced). A dropped connection is a :class:`ConnectionDropped` raised by
 the app after an ``http.response.start`` that the server refuses to write (its header value is
@@ -30,6 +31,7 @@ import httpx
 
 from ._config import FaultConfig
 from ._errors import UNEXPECTED_ERROR, error_body
+from ._quota import Quota
 
 logger = logging.getLogger("easyink_sandbox")
 
@@ -133,10 +135,20 @@ class FaultLayer:
         faults: Callable[[], FaultConfig],
         rng: Callable[[], random.Random],
         log: list[RequestRecord],
+        quota: Quota | None = None,
+        account: Callable[[Scope], str | None] | None = None,
     ) -> None:
         self._faults = faults
         self._rng = rng
         self._log = log
+        self._quota = quota
+        self._account = account
+
+    def _quota_account(self, scope: Scope, is_api: bool) -> str | None:
+        """The account whose quota this request counts against (``None``: not counted)."""
+        if not is_api or self._quota is None or self._account is None or not self._quota.active:
+            return None
+        return self._account(scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
         """Handle one HTTP request through ``app``."""
@@ -145,18 +157,26 @@ class FaultLayer:
         faults = self._faults()
         is_api = path == "/api" or path.startswith("/api/")
         body_limit: list[int | None] = [None if not is_api else faults.drop_body_after_bytes, 0]
+        account = self._quota_account(scope, is_api)
+        quota = self._quota if account is not None else None
+        quota_headers = quota is not None and faults.quota_headers
 
         def record() -> None:
             if not state.get("logged"):
                 state["logged"] = True
                 status = None if state["fault"] == "drop" else state["status"]
                 self._log.append(RequestRecord(method, path, status, state["fault"]))
+                if quota is not None and account is not None:
+                    quota.note(account, status)
 
         async def answer(message: Message) -> None:
             # Logged before the last body byte leaves: a client that has the whole answer
             # finds its request in the log (a threaded server would race it otherwise).
             if message["type"] == "http.response.body" and not message.get("more_body", False):
                 record()
+            elif message["type"] == "http.response.start" and quota_headers:
+                assert quota is not None and account is not None
+                message = {**message, "headers": [*message["headers"], *quota.headers(account)]}
             await send(message)
 
         async def tracked(message: Message) -> None:
@@ -192,6 +212,14 @@ class FaultLayer:
             if not is_api:
                 await self._run(scope, receive, tracked, app, state)
                 return
+            if quota is not None and account is not None:
+                wait = quota.take(account)
+                if wait is not None:
+                    state["fault"], state["status"] = "quota", 429
+                    retry = _retry_after(wait)
+                    message = f"Request quota exceeded. Retry after {retry} second(s)."
+                    await _send_error(answer, 429, "RateLimited", message, retry)
+                    return
             delay = faults.latency_ms + (
                 self._rng().uniform(0, faults.jitter_ms) if faults.jitter_ms else 0
             )

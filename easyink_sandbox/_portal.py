@@ -7,7 +7,10 @@ All need the Bearer token of the session's owner:
 * ``POST /sandbox/signingSessions/{id}/participants/{pid}/decline``: the participant declines;
 * ``POST /sandbox/signingSessions/{id}/expire``: the session expires;
 * ``POST /sandbox/signingSessionDrafts/{id}/attachments`` (multipart ``fileContent``): adds an
-  attachment to a draft and answers its id as a JSON string.
+  attachment to a draft and answers its id as a JSON string;
+* ``GET /sandbox/quota``: what the request quota saw of the token's account (answers ``ok``
+  (2xx), ``limited`` (429 of the quota), ``other``; ``first``/``last``: when the first and last
+  of them were sent, on the sandbox clock). Not counted against the quota.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ._errors import required_field
+from ._quota import AccountStats
 
 if TYPE_CHECKING:
     from .app import Sandbox
@@ -72,8 +76,14 @@ def routes(sandbox: Sandbox) -> list[tuple[str, str, Endpoint]]:
         )
         return _json(attachment.id)
 
+    async def quota(request: Request) -> Response:
+        user = sandbox.auth.authenticate(request.headers.get("authorization"))
+        stats = sandbox.quota.stats.get(user)
+        return _json(stats.as_json() if stats is not None else AccountStats().as_json())
+
     base = "/sandbox/signingSessions/{signingSessionId}"
     return [
+        ("/sandbox/quota", "GET", quota),
         (f"{base}/participants/{{participantId}}/open", "POST", participant_action("open")),
         (f"{base}/participants/{{participantId}}/sign", "POST", participant_action("sign")),
         (f"{base}/participants/{{participantId}}/decline", "POST", participant_action("decline")),

@@ -28,6 +28,7 @@ from ._faults import (
     Send,
 )
 from ._generic import generic_handlers
+from ._quota import Quota
 from ._spec import CompiledSpec, Operation, load_spec
 from ._store import SessionStore
 
@@ -50,6 +51,7 @@ class Sandbox:
         # Operations of the document served by the generic handler (no hand-written rules).
         self.generic_operations: tuple[str, ...] = ()
         self.rng = random.Random(config.faults.seed)
+        self.quota = Quota(lambda: self.config.faults, self.clock)
 
     # -- clock ------------------------------------------------------------------------------
 
@@ -80,6 +82,16 @@ class Sandbox:
     def reset_log(self) -> None:
         """Forget the requests received so far."""
         self.request_log.clear()
+
+    def account(self, scope: Scope) -> str | None:
+        """The user of the request's valid access token (its quota account), else ``None``."""
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                try:
+                    return self.auth.authenticate(value.decode("latin-1"))
+                except ApiError:
+                    return None
+        return None
 
     # -- tokens and controls ----------------------------------------------------------------
 
@@ -351,5 +363,11 @@ def create_app(config: SandboxConfig | None = None, *, spec_file: str | None = N
     app._index = _RouteIndex(routes)
     app.sandbox = sandbox
     app.state.sandbox = sandbox
-    app._fault_layer = FaultLayer(lambda: sandbox.faults, lambda: sandbox.rng, sandbox.request_log)
+    app._fault_layer = FaultLayer(
+        lambda: sandbox.faults,
+        lambda: sandbox.rng,
+        sandbox.request_log,
+        quota=sandbox.quota,
+        account=sandbox.account,
+    )
     return app
