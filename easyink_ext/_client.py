@@ -23,6 +23,7 @@ from ._limits import (
     ResponseLimits,
 )
 from ._pool import DEFAULT_LIMITS, ShardedTransport
+from ._ratecontrol import DEFAULT_MAX_RATE_WAIT, AdaptiveRate
 from ._redact import REDACTED
 from ._retry import (
     DEFAULT_BACKOFF_BASE,
@@ -131,6 +132,14 @@ class EasyInk:
         min_download_rate / download_rate_window: the download helpers fail a transfer (then
             resume or restart it) when fewer than ``min_download_rate`` bytes/s (1024) arrive
             over ``download_rate_window`` seconds (30); 0 turns it off.
+        rate_limit: the adaptive send rate (:mod:`easyink_ext._ratecontrol`): ``"auto"``
+            (default: on for the requests made inside :func:`~easyink_ext.run_batch`, off
+            for the others), ``"adaptive"`` (on for every request) or ``"off"``. When on, a
+            429 pauses every request of the client until its ``Retry-After`` and lowers the
+            send rate; answers raise it again.
+        rate_per_second: the highest send rate the adaptive rate may reach (default: none).
+        max_rate_wait: the most seconds one request waits for the send rate in all (pauses
+            included, default 300) before it raises ``RateLimitError``; 0 fails at once.
         allow_insecure_http: allow an ``http://`` base URL on a host other than this machine
             (the token would travel in clear). Loopback hosts, RFC 6761 special-use names
             (``*.test``, ``*.invalid``...) and in-process transports (``httpx.ASGITransport``,
@@ -167,6 +176,9 @@ class EasyInk:
         download_rate_window: float = DEFAULT_DOWNLOAD_RATE_WINDOW,
         allow_insecure_http: bool = False,
         backend: str = "httpx",
+        rate_limit: str = "auto",
+        rate_per_second: float | None = None,
+        max_rate_wait: float = DEFAULT_MAX_RATE_WAIT,
     ) -> None:
         if token is not None and token_provider is not None:
             raise ValueError("pass either token or token_provider, not both")
@@ -182,6 +194,9 @@ class EasyInk:
                 "backend, pool_shards and limits configure the default transport: "
                 "not allowed with transport or http_client"
             )
+        if rate_limit == "off" and rate_per_second is not None:
+            raise ValueError("rate_per_second caps the adaptive rate: not with rate_limit='off'")
+        send_rate = AdaptiveRate(mode=rate_limit, ceiling=rate_per_second, max_wait=max_rate_wait)
         self._backend = backend
         self._core = TransportCore(
             inner=transport,
@@ -195,6 +210,7 @@ class EasyInk:
                 min_download_rate=min_download_rate,
                 download_rate_window=download_rate_window,
             ),
+            rate=send_rate,
         )
         self._telemetry = _telemetry.create(
             tracer_provider, meter_provider, propagate_trace_context
@@ -260,6 +276,12 @@ class EasyInk:
     def retry_policy(self) -> RetryPolicy:
         """Retry settings of this client (or view)."""
         return self._policy
+
+    @property
+    def send_rate(self) -> AdaptiveRate:
+        """The adaptive send-rate controller shared by this client and its views."""
+        assert self._core.rate is not None
+        return self._core.rate
 
     @property
     def retry_budget(self) -> RetryBudget:

@@ -5,6 +5,7 @@
 it through a :class:`BoundTransport` carrying that view's :class:`~easyink_ext._retry.RetryPolicy`.
 
 Per request: pre-flight validation (optional) -> for each attempt: set the bearer token,
+wait for the client's send rate when it applies (:mod:`easyink_ext._ratecontrol`),
 send within the attempt's deadline and body caps (:mod:`easyink_ext._limits`), classify the
 outcome (see :mod:`easyink_ext._retry`). A 2xx answer is returned read (streamed for the
 download helpers); a 3xx answer is never followed; any other answer is raised as a typed
@@ -23,6 +24,7 @@ import httpx
 from . import _logging as log
 from ._answers import record_answer
 from ._limits import ResponseLimits, send_attempt
+from ._ratecontrol import AdaptiveRate, RateWaitTooLong
 from ._redact import redact_text
 from ._retry import (
     IDEMPOTENT_METHODS,
@@ -40,6 +42,7 @@ from .errors import (
     NotFoundError,
     OutcomeUnknownConnectionError,
     OutcomeUnknownTimeoutError,
+    RateLimitError,
     status_error_from_response,
 )
 
@@ -93,9 +96,13 @@ class _ClientSender(httpx.AsyncBaseTransport):
 class _Request:
     """One request across its attempts: what the retry rules need to know about it."""
 
-    def __init__(self, request: httpx.Request, policy: RetryPolicy) -> None:
+    def __init__(
+        self, request: httpx.Request, policy: RetryPolicy, rate: AdaptiveRate | None
+    ) -> None:
         self.request = request
         self.policy = policy
+        self.rate = rate
+        self.rate_waited = 0.0
         self.method = request.method
         self.idempotent = request.method in IDEMPOTENT_METHODS
         self.replayable = is_replayable(request)
@@ -128,6 +135,7 @@ class TransportCore:
         validator: Validator | None = None,
         rng: random.Random | None = None,
         limits: ResponseLimits | None = None,
+        rate: AdaptiveRate | None = None,
     ) -> None:
         if inner is not None and http_client is not None:
             raise ValueError("pass either transport or http_client, not both")
@@ -140,6 +148,7 @@ class TransportCore:
         self.validator = validator
         self._rng = rng if rng is not None else random.Random()
         self.limits = limits if limits is not None else ResponseLimits()
+        self.rate = rate
         self._closed = False
 
     async def aclose(self) -> None:
@@ -155,7 +164,8 @@ class TransportCore:
             raise RuntimeError(CLOSED_MESSAGE)
         if self.validator is not None:
             self.validator(request)
-        state = _Request(request, policy)
+        rate = self.rate
+        state = _Request(request, policy, rate if rate is not None and rate.engaged() else None)
         while True:
             response = await self._send_attempt(state)
             if response is not None:
@@ -164,22 +174,61 @@ class TransportCore:
     async def _send_attempt(self, state: _Request) -> httpx.Response | None:
         """One attempt: the 2xx answer, ``None`` when another attempt follows, or raise."""
         await self._set_token(state)
+        epoch = await self._wait_for_rate(state) if state.rate is not None else None
         state.attempt += 1
         if state.debug:
             log.log_request(state.method, state.path, state.attempt)
         start = time.perf_counter()
         try:
             response = await send_attempt(self._inner, state.request, self.limits)
-        except httpx.TransportError as exc:
+        except BaseException as exc:
+            if epoch is not None:
+                self._rate_done(state, epoch, None)
+            if not isinstance(exc, httpx.TransportError):
+                raise
             if state.debug:
                 elapsed = time.perf_counter() - start
                 log.log_failure(state.method, state.path, exc, state.attempt, elapsed)
             await self._on_failure(state, exc)
             return None
+        if epoch is not None:
+            self._rate_done(state, epoch, response)
         if state.debug:
             elapsed = time.perf_counter() - start
             log.log_response(state.method, state.path, response.status_code, state.attempt, elapsed)
         return await self._on_answer(state, response)
+
+    async def _wait_for_rate(self, state: _Request) -> int:
+        """Wait for the client's send rate; RateLimitError when it would take too long."""
+        assert state.rate is not None
+        try:
+            epoch, waited = await state.rate.acquire(state.rate.max_wait - state.rate_waited)
+        except RateWaitTooLong as exc:
+            raise RateLimitError(
+                status_code=429,
+                code=None,
+                message=(
+                    f"not sent: waiting for the client's send rate would take {exc.wait:.3g} s, "
+                    f"over max_rate_wait ({state.rate.max_wait:g} s)"
+                ),
+                method=state.method,
+                url=str(state.request.url),
+                retry_after=exc.wait,
+            ) from None
+        state.rate_waited += waited
+        return epoch
+
+    def _rate_done(self, state: _Request, epoch: int, response: httpx.Response | None) -> None:
+        """Tell the send rate how an attempt ended (a 429's pause, capped like a retry's)."""
+        assert state.rate is not None
+        if response is None:
+            state.rate.done(epoch, None, None)
+            return
+        retry_after = None
+        if response.status_code == 429:
+            hint = _parse_retry_after(response.headers.get("Retry-After"))
+            retry_after = min(hint, state.policy.max_retry_after) if hint is not None else None
+        state.rate.done(epoch, response.status_code, retry_after)
 
     async def _set_token(self, state: _Request) -> None:
         """Put the current bearer token on the request (no provider: no header)."""
@@ -242,6 +291,12 @@ class TransportCore:
             and state.replayable
             and (state.idempotent or status == 429)
         )
+        if status == 429 and state.rate is not None and may_retry:
+            if state.rate.paused_for() <= state.rate.max_wait - state.rate_waited:
+                # The send rate paused the client: the next attempt waits for it, unpaid.
+                await _discard(response)
+                return
+            may_retry = False
         if may_retry and self._pay_for_retry(state, connection_failure=False):
             state.ambiguous_before = state.ambiguous_before or status != 429
             await _discard(response)

@@ -33,6 +33,12 @@ same command after a crash) split the rows between them and never send a row twi
 * **Fleet rate.** ``rate_per_second`` (or ``rate_limiter``) and every limiter in
   ``shared_limiters`` are fleet-wide: at each heartbeat a worker takes ``1 / live workers``
   of them.
+* **Adaptive send rate.** The requests ``fn`` makes through an
+  :class:`~easyink_ext.EasyInk` client whose ``rate_limit`` is ``"auto"`` (the default) or
+  ``"adaptive"`` follow the client's adaptive send rate (:mod:`easyink_ext._ratecontrol`): a
+  429 pauses them all and lowers the rate, answers raise it, and nothing is lost to 429s.
+  At each heartbeat the worker publishes that rate in the ledger and takes the mean of the
+  live workers' rates.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from typing import Any, TypeVar, cast
 import anyio
 
 from .. import _telemetry
+from .._ratecontrol import BatchRates, batch_rates
 from ..ledger import Ledger, LedgerError, LedgerSpec, item_digest, key_from_digest, open_ledger
 from ..reconcile import ReconcileError, SessionReconciler
 from ._rate import RateLimiter
@@ -190,6 +197,7 @@ async def run_batch(
     opened = open_ledger(ledger)
     await opened.open()
     name = worker if worker is not None else worker_id()
+    rates_token = batch_rates().set(BatchRates())
     try:
         refused = await _admit(opened, rows, retry_failed)
         runner: Runner[T, R] = Runner(
@@ -207,9 +215,11 @@ async def run_batch(
             serialize=serialize_result,
             on_progress=on_progress,
             refused=len(refused),
+            send_rates=batch_rates().get(),
         )
         await runner.run()
     finally:
+        batch_rates().reset(rates_token)
         with anyio.CancelScope(shield=True):
             try:
                 await opened.release(name)

@@ -19,6 +19,7 @@ import anyio
 import attrs
 
 from .. import _telemetry
+from .._ratecontrol import BatchRates
 from ..ledger import Ledger, RowRecord
 from ._rate import RateLimiter
 from ._types import (
@@ -86,6 +87,7 @@ class Runner(Generic[T, R]):
     serialize: Callable[[R], str | None]
     on_progress: Callable[[BatchProgress], None] | None
     refused: int = 0
+    send_rates: BatchRates | None = None
     view: dict[str, RowRecord] = attrs.Factory(dict)
     values: dict[str, R] = attrs.Factory(dict)
     errors: dict[str, BaseException] = attrs.Factory(dict)
@@ -320,6 +322,17 @@ class Runner(Generic[T, R]):
         for limiter in (self.rate, *self.shared_limiters):
             if limiter is not None:
                 limiter.share(self.workers)
+        if self.send_rates is not None:
+            await self._share_send_rate(self.send_rates)
+
+    async def _share_send_rate(self, rates: BatchRates) -> None:
+        """Publish this worker's adaptive send rate; take its share of the fleet's."""
+        mine = rates.published()
+        publish = getattr(self.ledger, "share_rate", None)
+        if mine is None or publish is None:
+            rates.share([], self.workers)
+            return
+        rates.share(await publish(self.worker, mine), self.workers)
 
     async def _heartbeat(self, scope: anyio.CancelScope) -> None:
         try:

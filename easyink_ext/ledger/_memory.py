@@ -27,6 +27,7 @@ class MemoryLedger:
     def __init__(self) -> None:
         self._rows: dict[str, _Row] = {}
         self._workers: dict[str, float] = {}
+        self._rates: dict[str, float] = {}
 
     def _view(self, row: _Row, now: float) -> RowRecord:
         live = row.lease_until is not None and row.lease_until > now
@@ -108,6 +109,12 @@ class MemoryLedger:
         self._workers[worker] = now + lease
         return sum(1 for until in self._workers.values() if until > now)
 
+    async def share_rate(self, worker: str, rate: float) -> list[float]:
+        """Publish ``worker``'s send rate; return the rates of the live workers."""
+        now = time.time()
+        self._rates[worker] = rate
+        return [r for w, r in sorted(self._rates.items()) if self._workers.get(w, 0.0) > now]
+
     async def release(self, worker: str) -> None:
         """Give back ``worker``'s claimed rows."""
         for row in self._rows.values():
@@ -115,3 +122,4 @@ class MemoryLedger:
                 row.record = attrs.evolve(row.record, state="pending", worker=None)
                 row.lease_until = None
         self._workers.pop(worker, None)
+        self._rates.pop(worker, None)

@@ -171,9 +171,26 @@ class PostgresLedger:
         row = await self._transaction(statements, {"worker": worker, "lease": lease})
         return int(row[0]) if row else 1
 
+    async def share_rate(self, worker: str, rate: float) -> list[float]:
+        """Publish ``worker``'s send rate; return the rates of the live workers."""
+        import psycopg
+
+        if self._pool is None:
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)} is not open")
+        try:
+            async with self._pool.connection() as conn, conn.transaction():
+                params = {"worker": worker, "rate": rate}
+                await conn.execute(_pg(_sql.PUBLISH_RATE), params)
+                await conn.execute(_pg(_sql.FORGET_RATES))
+                cursor = await conn.execute(_pg(_sql.FLEET_RATES))
+                return [float(r[0]) for r in await cursor.fetchall()]
+        except psycopg.Error as exc:
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
+
     async def release(self, worker: str) -> None:
         """Give back ``worker``'s claimed rows."""
-        await self._transaction((_sql.UNCLAIM, _sql.FORGET_WORKER), {"worker": worker})
+        statements = (_sql.UNCLAIM, _sql.FORGET_WORKER, _sql.FORGET_RATES)
+        await self._transaction(statements, {"worker": worker})
 
     async def _transaction(self, statements: Sequence[str], params: Mapping[str, object]) -> Any:
         """Run ``statements`` in one transaction; the first row of the last one's answer."""

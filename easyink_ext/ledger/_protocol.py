@@ -20,6 +20,11 @@ Rules every implementation keeps (the batch runner relies on them for "sent exac
   rows whose lease expired, and ``failed`` rows that are not ``clean``.
 * :meth:`Ledger.heartbeat` extends the lease of every row the worker holds and records the
   worker as live; it returns how many workers are live (for a fleet-wide rate limit).
+* A ledger may also have ``share_rate(worker, rate) -> list[float]``: it records ``worker``'s
+  current send rate and returns the rates of the live workers (the batch runner calls it
+  after each heartbeat so that a fleet shares its adaptive send rate; see
+  :mod:`easyink_ext._ratecontrol`). The built-in ledgers have it; without it each worker
+  keeps its own rate.
 * Leases are compared with the ledger's own clock (the database server's, for PostgreSQL).
 
 Times are seconds since the epoch (floats).

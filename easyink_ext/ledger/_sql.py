@@ -14,6 +14,7 @@ from ._protocol import FIELDS, RowRecord, RowSpec, RowState
 
 ROWS = "easyink_batch_rows"
 WORKERS = "easyink_batch_workers"
+RATES = "easyink_batch_rates"
 
 SCHEMA = (
     f"""CREATE TABLE IF NOT EXISTS {ROWS} (
@@ -37,6 +38,10 @@ SCHEMA = (
     id TEXT PRIMARY KEY,
     seen DOUBLE PRECISION NOT NULL,
     lease DOUBLE PRECISION NOT NULL
+)""",
+    f"""CREATE TABLE IF NOT EXISTS {RATES} (
+    id TEXT PRIMARY KEY,
+    rate DOUBLE PRECISION NOT NULL
 )""",
 )
 
@@ -74,6 +79,15 @@ UNCLAIM = (
     " WHERE worker = :worker AND state = 'claimed'"
 )
 FORGET_WORKER = f"DELETE FROM {WORKERS} WHERE id = :worker"
+PUBLISH_RATE = (
+    f"INSERT INTO {RATES} (id, rate) VALUES (:worker, :rate)"
+    " ON CONFLICT (id) DO UPDATE SET rate = excluded.rate"
+)
+FORGET_RATES = f"DELETE FROM {RATES} WHERE id NOT IN (SELECT id FROM {WORKERS})"
+FLEET_RATES = (
+    f"SELECT r.rate FROM {RATES} r JOIN {WORKERS} w ON w.id = r.id"
+    " WHERE w.seen + w.lease > {now} ORDER BY r.id"
+)
 
 
 def claim_parts(

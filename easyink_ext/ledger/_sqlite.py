@@ -205,12 +205,23 @@ class SQLiteLedger:
 
         return await self._write(run)
 
+    async def share_rate(self, worker: str, rate: float) -> list[float]:
+        """Publish ``worker``'s send rate; return the rates of the live workers."""
+
+        def run(conn: sqlite3.Connection, now: float) -> list[float]:
+            conn.execute(_sqlite(_sql.PUBLISH_RATE, now), {"worker": worker, "rate": rate})
+            conn.execute(_sqlite(_sql.FORGET_RATES, now))
+            return [float(r[0]) for r in conn.execute(_sqlite(_sql.FLEET_RATES, now))]
+
+        return await self._write(run)
+
     async def release(self, worker: str) -> None:
         """Give back ``worker``'s claimed rows."""
 
         def run(conn: sqlite3.Connection, now: float) -> None:
             conn.execute(_sqlite(_sql.UNCLAIM, now), {"worker": worker})
             conn.execute(_sqlite(_sql.FORGET_WORKER, now), {"worker": worker})
+            conn.execute(_sqlite(_sql.FORGET_RATES, now))
 
         with anyio.CancelScope(shield=True):
             await self._write(run)
