@@ -72,6 +72,22 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
                 on_step=ledger_steps(subject),
             )
 
+        trace = os.environ.get("EASYINK_BENCH_TRACE")
+
+        async def watch() -> None:
+            start = time.perf_counter()
+            rate = ei.send_rate
+            while True:
+                await asyncio.sleep(0.25)
+                print(
+                    f"{time.perf_counter() - start:6.2f}s rate={rate.rate} "
+                    f"measured={rate.measured_rate:.1f} throttles={rate.throttles} "
+                    f"paused={rate.paused_for():.2f} trusted={rate._trusted} "
+                    f"workers={rate.workers}",
+                    file=sys.stderr,
+                )
+
+        watcher = asyncio.ensure_future(watch()) if trace else None
         results = await run_batch(
             range(args.rows),
             one,
@@ -80,6 +96,8 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
             key=lambda n: f"{prefix}-{n}",
             hint=lambda n: f"{prefix} {n}",
         )
+        if watcher is not None:
+            watcher.cancel()
         rate = ei.send_rate
         return {
             "counts": count_states(results),
@@ -140,7 +158,7 @@ async def scenario(
 ) -> dict[str, Any]:
     """One scenario in a new sandbox process; the measurements."""
     rate, _, burst = args.quota.partition(":")
-    proc, url = start_sandbox("--quota", args.quota)
+    proc, url = start_sandbox(*(["--quota", args.quota] if args.quota else []), *args.sandbox_arg)
     try:
         token = await login(url)
         prefix = f"Quota {workers}x{concurrency}"
@@ -163,7 +181,7 @@ async def scenario(
     counts = await _ledger_counts(ledger, prefix, rows)
     total = stats["ok"] + stats["limited"] + stats["other"]
     window = (stats["last"] - stats["first"]) if stats["first"] is not None else 0.0
-    quota = float(rate)
+    quota = float(rate) if rate else 1.0
     return {
         "workers": workers,
         "concurrency": concurrency,
@@ -233,6 +251,12 @@ def main() -> None:
     parser.add_argument("--increase", choices=("aimd", "cubic"), default="aimd")
     parser.add_argument("--ledger", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--output", help="also write the results as JSON to this file")
+    parser.add_argument(
+        "--sandbox-arg",
+        action="append",
+        default=[],
+        help="extra flag for the sandbox (repeatable; e.g. --sandbox-arg=--rate-limit-rate=0.05)",
+    )
     # worker mode (internal)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)

@@ -29,8 +29,9 @@ measured over the last second (once a second has passed since the last pause), n
 ``rate_per_second`` ceiling, and never below 0.5 request/s.
 
 **A fleet shares it.** Batch workers sharing a ledger publish their current rate with their
-heartbeat; each takes the mean of the published rates (its share of the fleet's), and divides
-its additive increase by the number of live workers.
+heartbeat (0 while they do not use all of it: idle, or waiting for rows others hold); each busy
+worker takes the mean of the busy workers' rates (its share of the fleet's), and divides its
+increase between them.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import anyio
 
 __all__ = [
     "DEFAULT_MAX_RATE_WAIT",
+    "MAX_THROTTLED_ATTEMPTS",
     "RATE_LIMIT_MODES",
     "AdaptiveRate",
     "BatchRates",
@@ -66,7 +68,10 @@ _AIMD_STEP = 0.02  # additive increase per second, as a share of the last measur
 _CUBIC_RETURN = 3.0  # seconds CUBIC takes to come back to the last measured rate
 _MIN_RATE = 0.5
 _DEFAULT_PAUSE = 1.0  # a 429 without Retry-After
-_MIN_PAUSE = 0.1  # a 429 with Retry-After: 0
+_MIN_PAUSE = 0.0  # a 429 with Retry-After: 0 (then MAX_THROTTLED_ATTEMPTS bounds the loop)
+_DECREASE_GAP = 1.0  # seconds of sending after a decrease's pause before another decrease
+MAX_THROTTLED_ATTEMPTS = 100
+_POLL = 0.05  # the first waiting request looks at the rate again this often
 _BINDING = 0.5  # the rate grows only if a request waited for it this recently
 
 
@@ -76,15 +81,14 @@ class BatchRates:
     def __init__(self) -> None:
         self.controllers: dict[AdaptiveRate, None] = {}
 
-    def published(self) -> float | None:
-        """This worker's send rate (``None`` while no controller has a rate yet)."""
-        rates = [c.rate for c in self.controllers if c.rate is not None]
-        return sum(rates) if rates else None
+    def published(self) -> float:
+        """This worker's send rate: the rates its controllers use fully (0: none does)."""
+        return sum(c.busy_rate() for c in self.controllers)
 
-    def share(self, rates: Sequence[float], workers: int) -> None:
+    def share(self, rates: Sequence[float]) -> None:
         """Give every controller its share of the fleet (see :meth:`AdaptiveRate.share`)."""
         for controller in self.controllers:
-            controller.share(rates, workers)
+            controller.share(rates)
 
 
 _BATCH: contextvars.ContextVar[BatchRates | None] = contextvars.ContextVar(
@@ -146,7 +150,8 @@ class AdaptiveRate:
         self._last_max = 0.0  # measured rate at the last trusted decrease
         self._decreased_at = 0.0
         self._epoch = 0  # bumped by every decrease
-        self._next = 0.0  # when the next request may be sent (GCRA)
+        self._last_sent = -math.inf
+        self._queue: deque[anyio.Event] = deque()
         self._paused_until = 0.0
         self._active_since: float | None = None
         self._waited_at = -math.inf
@@ -184,11 +189,19 @@ class AdaptiveRate:
         """Seconds until the current pause ends (0 when not paused)."""
         return max(0.0, self._paused_until - self._clock())
 
-    def share(self, rates: Sequence[float], workers: int) -> None:
-        """Take this worker's share of a fleet: the mean of the rates its workers published."""
-        self.workers = max(1, workers)
+    def busy_rate(self) -> float:
+        """The current rate while the client uses all of it (waited within a second), else 0."""
+        rate = self._rate
+        if rate is None or self._clock() - self._waited_at > _WINDOW:
+            return 0.0
+        return rate
+
+    def share(self, rates: Sequence[float]) -> None:
+        """Take this worker's share of a fleet: the mean of the rates its busy workers
+        published (an idle worker publishes 0 and is not counted)."""
         known = [r for r in rates if r > 0 and math.isfinite(r)]
-        if self._rate is not None and len(known) > 1:
+        self.workers = max(1, len(known))
+        if self._rate is not None and len(known) > 1 and self.busy_rate() > 0:
             self._rate = max(_MIN_RATE, sum(known) / len(known))
 
     # -- one attempt ---------------------------------------------------------------------------
@@ -196,31 +209,43 @@ class AdaptiveRate:
     async def acquire(self, max_wait: float | None = None) -> tuple[int, float]:
         """Wait until an attempt may be sent: ``(epoch, seconds waited)``.
 
+        Waiting requests queue in order; only the first one sleeps (until the end of a pause
+        and the next free slot at the current rate, which it looks at again every 50 ms).
         Raises :class:`RateWaitTooLong` when the wait would exceed ``max_wait`` (default
-        :attr:`max_wait`); nothing is reserved then.
+        :attr:`max_wait`); the request leaves the queue then.
         """
         budget = self.max_wait if max_wait is None else max_wait
-        waited = 0.0
-        while True:
-            now = self._clock()
-            self._update(now)
-            pause = self._paused_until - now
-            if pause > 0:
-                waited += await self._wait(pause, waited, budget)
-                continue
-            if self._rate is None and self._in_flight >= self._window:
-                waited += await self._wait_for_room(now, waited, budget)
-                continue
-            delay = self._reserve(now)
-            if delay > budget - waited:
-                self._next -= self._interval()
-                raise RateWaitTooLong(waited + delay)
-            if delay <= 0 or await self._slept_through(delay):
-                self._in_flight += 1
-                if self._active_since is None:
-                    self._active_since = now
-                return self._epoch, waited + max(0.0, delay)
-            waited += delay
+        began = self._clock()
+        ticket: anyio.Event | None = None
+        try:
+            while True:
+                now = self._clock()
+                self._update(now)
+                if self._rate is None and self._in_flight >= self._window:
+                    await self._wait_for_room(budget - (now - began))
+                    continue
+                ready_at = max(self._paused_until, self._last_sent + self._interval())
+                first = not self._queue or self._queue[0] is ticket
+                if first and now >= ready_at:
+                    return self._take(now, ticket), now - began
+                ahead = self._queue.index(ticket) if ticket is not None else len(self._queue)
+                expected = max(0.0, ready_at - now) + ahead * self._interval()
+                if now - began + expected > budget:
+                    raise RateWaitTooLong(now - began + expected)
+                self._waited_at = now
+                if ticket is None:
+                    ticket = anyio.Event()
+                    self._queue.append(ticket)
+                    first = self._queue[0] is ticket
+                if first:
+                    await self._sleep(min(ready_at - now, _POLL))
+                else:
+                    with anyio.move_on_after(max(0.0, budget - (now - began))):
+                        await ticket.wait()
+                    ticket = self._requeue(ticket)
+        finally:
+            if ticket is not None:
+                self._leave(ticket)
 
     def done(self, epoch: int, status: int | None, retry_after: float | None) -> None:
         """An attempt ended: its answer's status (``None``: no answer) and ``Retry-After``."""
@@ -240,40 +265,48 @@ class AdaptiveRate:
 
     # -- internals -----------------------------------------------------------------------------
 
-    async def _wait(self, seconds: float, waited: float, budget: float) -> float:
-        if seconds > budget - waited:
-            raise RateWaitTooLong(waited + seconds)
-        await self._sleep(seconds)
-        return seconds
+    def _take(self, now: float, ticket: anyio.Event | None) -> int:
+        """Send now: leave the queue (the next in it becomes first), count it in flight."""
+        if ticket is not None:
+            self._leave(ticket)
+        self._last_sent = now
+        self._in_flight += 1
+        if self._active_since is None:
+            self._active_since = now
+        return self._epoch
 
-    async def _wait_for_room(self, now: float, waited: float, budget: float) -> float:
-        if budget - waited <= 0:
-            raise RateWaitTooLong(waited)
+    def _leave(self, ticket: anyio.Event) -> None:
+        """Take ``ticket`` out of the queue; wake the new first one."""
+        queue = self._queue
+        if ticket not in queue:
+            return
+        was_first = queue[0] is ticket
+        queue.remove(ticket)
+        if was_first and queue:
+            queue[0].set()
+
+    def _requeue(self, ticket: anyio.Event) -> anyio.Event:
+        """A fresh event in the same place (an anyio.Event is set only once)."""
+        if ticket not in self._queue:
+            return ticket
+        fresh = anyio.Event()
+        self._queue[self._queue.index(ticket)] = fresh
+        return fresh
+
+    async def _wait_for_room(self, budget: float) -> None:
+        """Until the first 429: wait until fewer requests are in flight than allowed."""
+        if budget <= 0:
+            raise RateWaitTooLong(0.0)
         if self._freed is None:
             self._freed = anyio.Event()
         freed = self._freed
-        with anyio.move_on_after(budget - waited):
+        self._waited_at = self._clock()
+        with anyio.move_on_after(budget):
             await freed.wait()
-        self._waited_at = self._clock()
-        return self._waited_at - now
-
-    async def _slept_through(self, delay: float) -> bool:
-        """Sleep until the reserved slot; False when a pause began meanwhile (wait for it)."""
-        self._waited_at = self._clock()
-        await self._sleep(delay)
-        return self._paused_until <= self._clock()
 
     def _interval(self) -> float:
         rate = self.rate
         return 0.0 if rate is None else 1.0 / rate
-
-    def _reserve(self, now: float) -> float:
-        interval = self._interval()
-        if interval == 0.0:
-            return 0.0
-        slot = max(now, self._next)
-        self._next = slot + interval
-        return slot - now
 
     def _forget(self, now: float) -> None:
         answers = self._answers
@@ -285,16 +318,14 @@ class AdaptiveRate:
         self.throttles += 1
         pause = _DEFAULT_PAUSE if retry_after is None else max(_MIN_PAUSE, retry_after)
         self._paused_until = max(self._paused_until, now + pause)
-        self._next = max(self._next, self._paused_until)
         if epoch != self._epoch:
             return  # sent before the last decrease: that one already answered for it
+        if self._trusted and now < self._decreased_at + _DECREASE_GAP:
+            return  # lowered less than a second of sending ago: not again yet
         self._forget(now)
+        span = _WINDOW if self._active_since is None else now - self._active_since
+        trusted = span >= _TRUSTED_SPAN and self._rate is not None
         measured = len(self._answers) / _WINDOW
-        trusted = (
-            self._active_since is not None
-            and now - self._active_since >= _TRUSTED_SPAN
-            and self._rate is not None
-        )
         self._epoch += 1
         self._decreased_at = self._paused_until
         self._updated = self._paused_until

@@ -24,7 +24,7 @@ import httpx
 from . import _logging as log
 from ._answers import record_answer
 from ._limits import ResponseLimits, send_attempt
-from ._ratecontrol import AdaptiveRate, RateWaitTooLong
+from ._ratecontrol import MAX_THROTTLED_ATTEMPTS, AdaptiveRate, RateWaitTooLong
 from ._redact import redact_text
 from ._retry import (
     IDEMPOTENT_METHODS,
@@ -103,6 +103,7 @@ class _Request:
         self.policy = policy
         self.rate = rate
         self.rate_waited = 0.0
+        self.throttled = 0
         self.method = request.method
         self.idempotent = request.method in IDEMPOTENT_METHODS
         self.replayable = is_replayable(request)
@@ -292,7 +293,9 @@ class TransportCore:
             and (state.idempotent or status == 429)
         )
         if status == 429 and state.rate is not None and may_retry:
-            if state.rate.paused_for() <= state.rate.max_wait - state.rate_waited:
+            state.throttled += 1
+            waiting = state.rate.paused_for() <= state.rate.max_wait - state.rate_waited
+            if waiting and state.throttled < MAX_THROTTLED_ATTEMPTS:
                 # The send rate paused the client: the next attempt waits for it, unpaid.
                 await _discard(response)
                 return

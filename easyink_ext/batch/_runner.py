@@ -327,12 +327,9 @@ class Runner(Generic[T, R]):
 
     async def _share_send_rate(self, rates: BatchRates) -> None:
         """Publish this worker's adaptive send rate; take its share of the fleet's."""
-        mine = rates.published()
         publish = getattr(self.ledger, "share_rate", None)
-        if mine is None or publish is None:
-            rates.share([], self.workers)
-            return
-        rates.share(await publish(self.worker, mine), self.workers)
+        if publish is not None:
+            rates.share(await publish(self.worker, rates.published()))
 
     async def _heartbeat(self, scope: anyio.CancelScope) -> None:
         try:
