@@ -61,6 +61,7 @@ _START_WINDOW = 2.0  # requests in flight before the first answer
 _START_GROWTH = 0.5  # more in flight per answer until the first 429
 _MAX_WINDOW = 1e9
 _WINDOW = 1.0  # seconds over which the answer rate is measured
+_LONG_WINDOW = 2.0  # seconds of sending (no pause) that measure the rate at a 429
 _TRUSTED_SPAN = 0.5  # seconds of sending without a pause that make a measurement trusted
 _PROBE_DOUBLING = 0.25  # seconds per doubling of the rate before a trusted measurement
 _BETA = 0.9  # the rate after a 429, as a share of the measured rate
@@ -156,7 +157,8 @@ class AdaptiveRate:
         self._active_since: float | None = None
         self._waited_at = -math.inf
         self._updated: float | None = None
-        self._answers: deque[float] = deque()
+        self._answers: deque[float] = deque()  # answer times over the last _LONG_WINDOW
+        self._recent: deque[float] = deque()  # answer times over the last _WINDOW
         self.throttles = 0
 
     # -- what users and the batch runner read --------------------------------------------------
@@ -182,8 +184,7 @@ class AdaptiveRate:
     @property
     def measured_rate(self) -> float:
         """Answers per second over the last second."""
-        self._forget(self._clock())
-        return len(self._answers) / _WINDOW
+        return self._last_second(self._clock()) / _WINDOW
 
     def paused_for(self) -> float:
         """Seconds until the current pause ends (0 when not paused)."""
@@ -259,6 +260,8 @@ class AdaptiveRate:
             return
         if status is not None:
             self._answers.append(now)
+            self._recent.append(now)
+            self._forget(now)
             if self._rate is None:
                 self._window = min(_MAX_WINDOW, self._window + _START_GROWTH)
         self._update(now)
@@ -310,8 +313,32 @@ class AdaptiveRate:
 
     def _forget(self, now: float) -> None:
         answers = self._answers
-        while answers and answers[0] <= now - _WINDOW:
+        while answers and answers[0] <= now - _LONG_WINDOW:
             answers.popleft()
+
+    def _last_second(self, now: float) -> int:
+        """Answers received over the last ``_WINDOW`` seconds."""
+        recent = self._recent
+        while recent and recent[0] <= now - _WINDOW:
+            recent.popleft()
+        return len(recent)
+
+    def _count_since(self, start: float) -> int:
+        """Answers received after ``start`` (within the last ``_LONG_WINDOW`` seconds; at a
+        429 only, it walks them)."""
+        self._forget(self._clock())
+        count = 0
+        for at in reversed(self._answers):
+            if at <= start:
+                break
+            count += 1
+        return count
+
+    def _measure_at_throttle(self, now: float, span: float) -> float:
+        """Answers per second over the sending before this 429: up to ``_LONG_WINDOW``
+        seconds since the last pause, divided by at least one second."""
+        span = min(span, _LONG_WINDOW)
+        return self._count_since(now - span) / max(span, _WINDOW)
 
     def _throttled(self, now: float, epoch: int, retry_after: float | None) -> None:
         """A 429: pause everything; lower the rate once per episode."""
@@ -325,7 +352,7 @@ class AdaptiveRate:
         self._forget(now)
         span = _WINDOW if self._active_since is None else now - self._active_since
         trusted = span >= _TRUSTED_SPAN and self._rate is not None
-        measured = len(self._answers) / _WINDOW
+        measured = self._measure_at_throttle(now, span)
         self._epoch += 1
         self._decreased_at = self._paused_until
         self._updated = self._paused_until
@@ -355,8 +382,7 @@ class AdaptiveRate:
         else:
             rate += _AIMD_STEP * self._last_max * dt / self.workers
         if now - self._decreased_at >= _WINDOW:
-            self._forget(now)
-            rate = min(rate, max(2.0 * len(self._answers) / _WINDOW, _MIN_RATE))
+            rate = min(rate, max(2.0 * self._last_second(now) / _WINDOW, _MIN_RATE))
         if self.ceiling is not None:
             rate = min(rate, self.ceiling)
         self._rate = max(rate, _MIN_RATE)

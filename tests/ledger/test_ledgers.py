@@ -147,6 +147,21 @@ async def test_heartbeat_extends_leases_and_counts_live_workers(ledger: Ledger) 
     assert await ledger.heartbeat("w1", LONG) == 2  # w3 stopped beating
 
 
+async def test_share_rate_returns_the_live_workers_rates(ledger: Ledger) -> None:
+    share = ledger.share_rate  # type: ignore[attr-defined]
+    await ledger.heartbeat("w1", LONG)
+    await ledger.heartbeat("w2", LONG)
+    assert await share("w1", 12.5) == [12.5]
+    assert sorted(await share("w2", 30.0)) == [12.5, 30.0]
+    assert sorted(await share("w1", 10.0)) == [10.0, 30.0]  # replaced, not added
+    await ledger.heartbeat("w3", GONE)
+    await share("w3", 99.0)
+    await _expire()
+    assert sorted(await share("w2", 30.0)) == [10.0, 30.0]  # w3 stopped beating
+    await ledger.release("w1")
+    assert await share("w2", 31.0) == [31.0]
+
+
 async def test_release_gives_back_claimed_rows_only(ledger: Ledger) -> None:
     await ledger.register(ROWS[:2])
     assert await ledger.claim(["row 0"], "w1", LONG) is not None
