@@ -108,12 +108,12 @@ class CheckedResponse(httpx.Response):
         except (ValueError, RecursionError) as exc:
             raise self.validation_error(f"the answer is not usable JSON ({_reason(exc)})") from exc
 
-    def malformed(self, exc: BaseException) -> APIResponseValidationError | None:
+    def malformed(self, exc: BaseException, operation: str) -> APIResponseValidationError | None:
         """The typed error for ``exc``, raised while building models from this answer (what
         the generated functions raise instead); ``None`` when ``exc`` is already typed."""
         if isinstance(exc, EasyInkError):
             return None
-        return malformed_answer(self, exc, _operation(self.request))
+        return malformed_answer(self, exc, operation)
 
     def validation_error(self, message: str) -> APIResponseValidationError:
         """The typed error for this answer, with a short redacted snippet of its body."""

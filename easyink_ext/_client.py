@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
     from ._resource import ResourceClient
-    from ._resources import Drafts, Sessions
+    from .resources import Drafts, Sessions
 
 __all__ = [
     "BACKENDS",
@@ -281,7 +281,7 @@ class EasyInk:
         """Signing session drafts: ``await ei.drafts.create(subject=...)`` and the nested
         ``documents``, ``attachments``, ``participants``, ``signature_fields``, ``signing_order``.
         """
-        from ._resources import Drafts
+        from .resources import Drafts
 
         return Drafts(self._resource_client)
 
@@ -291,7 +291,7 @@ class EasyInk:
         the nested ``participants``, ``documents``, ``attachments``, ``signed_documents``,
         ``all_in_one``.
         """
-        from ._resources import Sessions
+        from .resources import Sessions
 
         return Sessions(self._resource_client)
 

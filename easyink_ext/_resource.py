@@ -1,6 +1,6 @@
 """What the generated resources (``ei.drafts``, ``ei.sessions``...) send through.
 
-The resource classes in :mod:`easyink_ext._resources` are generated from the spec; every one
+The resource classes in :mod:`easyink_ext.resources` are generated from the spec; every one
 of their methods calls one of the :class:`ResourceClient` methods below, which hold the rules:
 
 * **Sending**: through the client's ``httpx.AsyncClient`` (retries, auth, typed errors,

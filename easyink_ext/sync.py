@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._client import EasyInkOptions, ViewOptions
-    from ._resources import DraftsSync, SessionsSync
+    from .resources import DraftsSync, SessionsSync
 
 __all__ = ["EasyInkSync"]
 
@@ -357,14 +357,14 @@ class EasyInkSync:
     def drafts(self) -> DraftsSync:
         """Blocking ``ei.drafts``: the methods of ``EasyInk.drafts`` with the same names and
         arguments (the client must be open)."""
-        from ._resources import DraftsSync
+        from .resources import DraftsSync
 
         return DraftsSync(self, self._async_client().drafts)
 
     @cached_property
     def sessions(self) -> SessionsSync:
         """Blocking ``ei.sessions`` (``list`` is a plain iterator); the client must be open."""
-        from ._resources import SessionsSync
+        from .resources import SessionsSync
 
         return SessionsSync(self, self._async_client().sessions)
 

@@ -23,7 +23,7 @@
 # Inputs: openapi/easyink.yaml, generator-config.yml, scripts/templates/ (template overrides).
 # Also derived from the spec, and checked the same way: easyink_ext/_request_schemas.json, the
 # request-side schemas that easyink_ext validates input against before sending anything, and
-# easyink_ext/_resources/, the resource layer (`ei.drafts.create(...)`), written by
+# easyink_ext/resources/, the resource layer (`ei.drafts.create(...)`), written by
 # scripts/resources_gen.py with the generator's own parser from the spec and the naming table
 # scripts/resources.yaml (an operation without a name there stops the run with a message).
 set -euo pipefail
@@ -65,7 +65,7 @@ TEMPLATES='scripts/templates'
 # Run as a file (not `-m`): it needs only the standard library and PyYAML, not easyink_ext's deps.
 EXTRACT='scripts/spec_extract.py'
 # The resource layer: generated with the pinned generator's parser and templates.
-RESOURCES='easyink_ext/_resources'
+RESOURCES='easyink_ext/resources'
 RESOURCES_GEN='scripts/resources_gen.py'
 RESOURCES_TABLE='scripts/resources.yaml'
 
@@ -223,8 +223,10 @@ if ! "$venv/bin/python" "$RESOURCES_GEN" "$resources_out"; then
     echo "regenerate: the resource layer was not generated (see above)" >&2
     exit 1
 fi
+# First-party packages named explicitly: ruff would otherwise look for them in the current folder.
 "$venv/bin/ruff" check --isolated --no-cache --fix-only --target-version py310 --line-length 100 \
-    --select F401,I --quiet "$resources_out"
+    --select F401,I --config "lint.isort.known-first-party = ['easyink_client', 'easyink_ext']" \
+    --quiet "$resources_out"
 "$venv/bin/ruff" format --isolated --no-cache --target-version py310 --line-length 100 \
     --quiet "$resources_out"
 

@@ -1,4 +1,4 @@
-"""Writes easyink_ext/_resources/ (the resource layer) from openapi/easyink.yaml.
+"""Writes easyink_ext/resources/ (the resource layer) from openapi/easyink.yaml.
 
 Run by scripts/regenerate.sh with the pinned generator environment's Python: the operations are
 parsed by openapi-python-client itself, so every argument, model and return type is the one the

@@ -60,7 +60,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         parsed = _parse_response(client=client, response=response)
     except (KeyError, TypeError, AttributeError, ValueError, RecursionError, IndexError) as exc:
         typed = getattr(response, "malformed", None)
-        error = typed(exc) if typed is not None else None
+        error = typed(exc, "sessionExists") if typed is not None else None
         if error is None:
             raise
         raise error from exc
