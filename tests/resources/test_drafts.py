@@ -28,7 +28,7 @@ from ..conftest import BASE_URL, TOKEN
 from .conftest import build_draft
 
 
-def _listed(value: list[object] | None | Unset) -> list[object]:
+def _listed(value: list[object] | Unset | None) -> list[object]:
     return value if isinstance(value, list) else []
 
 
@@ -39,9 +39,12 @@ async def test_create_get_update_delete(ei: EasyInk) -> None:
     assert isinstance(config, SigningConfiguration)
     assert config.subject == "NDA"
 
-    assert await ei.drafts.update(
-        str(draft_id), subject="NDA v2", reminder_frequency=ReminderFrequency.DAILY
-    ) is None
+    assert (
+        await ei.drafts.update(
+            str(draft_id), subject="NDA v2", reminder_frequency=ReminderFrequency.DAILY
+        )
+        is None
+    )
     config = await ei.drafts.get(str(draft_id))
     assert (config.subject, config.reminder_frequency) == ("NDA v2", ReminderFrequency.DAILY)
 
@@ -65,9 +68,7 @@ async def test_convert(ei: EasyInk) -> None:
 
 
 @pytest.mark.parametrize("kind", ["bytes", "tuple", "path", "file"])
-async def test_documents_upload_download_remove(
-    ei: EasyInk, tmp_path: Path, kind: str
-) -> None:
+async def test_documents_upload_download_remove(ei: EasyInk, tmp_path: Path, kind: str) -> None:
     draft_id = await ei.drafts.create(subject="Docs")
     pdf = simple_pdf(["Page one"])
     source = tmp_path / "source.pdf"
@@ -103,9 +104,7 @@ async def test_upload_names_the_file(ei: EasyInk) -> None:
     assert documents[0].title in ("Lease", "Lease.pdf")
 
 
-async def test_attachments_download_remove(
-    ei: EasyInk, sandbox: Sandbox, tmp_path: Path
-) -> None:
+async def test_attachments_download_remove(ei: EasyInk, sandbox: Sandbox, tmp_path: Path) -> None:
     draft_id = await ei.drafts.create(subject="Attachments")
     attachment = sandbox.store.add_attachment(
         sandbox.config.default_user, str(draft_id), simple_pdf(["Terms"]), "terms.pdf"
