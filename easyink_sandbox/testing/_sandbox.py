@@ -66,7 +66,8 @@ class EasyInkSandbox:
     * ``sign`` / ``decline`` / ``open``: what participants do in the signing portal;
     * ``faults(**settings)``: fault injection for the ``with`` block;
     * ``requests``: the ``/api`` requests this account sent so far;
-    * ``sample_pdf()``, ``finish_processing()``, ``advance_time()``, ``new_token()``.
+    * ``sample_pdf()``, ``finish_processing()``, ``advance_time()``, ``new_token()``;
+    * ``call(func)``: anything else, with the server's ``Sandbox``.
 
     A participant action on a session of another account, or one the session's state refuses
     (not this participant's turn, already signed...), raises ``ValueError`` with the reason.
@@ -226,12 +227,20 @@ class EasyInkSandbox:
             raise ValueError("the sandbox clock only moves forward")
         self._run(lambda sandbox: sandbox.advance_time(seconds))
 
+    def call(self, func: Callable[[Sandbox], _T]) -> _T:
+        """``func(sandbox)`` in the server's thread; its result (what the methods above do not
+        cover: ``add_large_document``, ``set_policy``, the server-wide ``request_log``...).
+
+        ``sandbox`` is the server's :class:`~easyink_sandbox.Sandbox`: the state of every
+        account, so pass it this one's session ids.
+        """
+        return self._server.call(lambda: func(self._server.sandbox))
+
     def _run(self, func: Callable[[Sandbox], _T]) -> _T:
         from .._errors import ApiError
 
-        sandbox = self._server.sandbox
         try:
-            return self._server.call(lambda: func(sandbox))
+            return self.call(func)
         except ApiError as exc:
             raise ValueError(exc.message) from None
 
