@@ -277,7 +277,8 @@ class SessionSandbox:
 
     @contextlib.contextmanager
     def account(self, settings: Mapping[str, Any]) -> Iterator[EasyInkSandbox]:
-        """A new account with ``settings`` (names in :data:`SETTINGS`) in force until exit.
+        """A new account with ``settings`` (names in :data:`SETTINGS`) in force until exit,
+        when the settings and the fault settings are put back as they were.
 
         Raises ``AssertionError`` on exit when the sandbox answered this test against its
         OpenAPI document.
@@ -290,11 +291,13 @@ class SessionSandbox:
 
         def open_account() -> tuple[dict[str, Any], str, int]:
             previous = {name: getattr(sandbox.config, name) for name in settings}
+            previous["faults"] = attrs.evolve(sandbox.faults)
             for name, value in settings.items():
                 setattr(sandbox.config, name, value)
             return previous, sandbox.issue_token(user), len(sandbox.response_violations)
 
         def close_account() -> list[str]:
+            sandbox.faults = previous.pop("faults")
             for name, value in previous.items():
                 setattr(sandbox.config, name, value)
             self._log.forget(user)

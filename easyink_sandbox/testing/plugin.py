@@ -39,6 +39,7 @@ _NO_RUNNER = (
     "the easyink fixture is async: run the test with pytest-asyncio "
     "(@pytest.mark.asyncio, or asyncio_mode = auto) or with anyio (@pytest.mark.anyio)"
 )
+_NO_EXTRA = "the sandbox fixtures need the sandbox extra: pip install 'easyink[sandbox]'"
 _SYNC_TEST = "the easyink fixture is async: a plain def test takes easyink_sync instead"
 
 
@@ -63,7 +64,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def _easyink_session_sandbox() -> Iterator[SessionSandbox]:
     from ._sandbox import SessionSandbox
 
-    with SessionSandbox() as server:
+    try:
+        server = SessionSandbox()
+    except ImportError as exc:
+        raise RuntimeError(f"{_NO_EXTRA} ({exc})") from exc
+    with server:
         yield server
 
 

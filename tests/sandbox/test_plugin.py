@@ -91,7 +91,7 @@ def test_settings_as_an_indirect_parameter(easyink_sandbox: EasyInkSandbox) -> N
     assert easyink_sandbox.call(lambda state: state.config.code_ttl) == 5.0
 
 
-def test_settings_are_restored_and_unknown_ones_refused(
+def test_settings_and_faults_are_restored_and_unknown_settings_refused(
     _easyink_session_sandbox: SessionSandbox,
 ) -> None:
     def delay(sandbox: EasyInkSandbox) -> float:
@@ -101,6 +101,9 @@ def test_settings_are_restored_and_unknown_ones_refused(
         assert delay(sandbox) == 7.0
     with _easyink_session_sandbox.account({}) as sandbox:
         assert delay(sandbox) == 0.0
+        sandbox.call(lambda state: setattr(state.faults, "latency_ms", 5.0))  # not through faults()
+    with _easyink_session_sandbox.account({}) as sandbox:
+        assert sandbox.call(lambda state: state.faults.latency_ms) == 0.0
     with (
         pytest.raises(TypeError, match="unknown sandbox settings"),
         _easyink_session_sandbox.account({"processing_dely": 7.0}),
