@@ -160,6 +160,9 @@ def _match_test_loop(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("asyncio")
     scope = marker.kwargs.get("loop_scope") if marker is not None else None
     if scope is None:
-        scope = request.config.getini("asyncio_default_test_loop_scope") or None
+        try:
+            scope = request.config.getini("asyncio_default_test_loop_scope") or None
+        except ValueError:  # pytest-asyncio before 0.25: tests run in a function-scoped loop
+            scope = None
     # pytest-asyncio reads the fixture function's ``_loop_scope`` as the fixture is set up.
     _easyink_in_asyncio._loop_scope = scope  # type: ignore[attr-defined]

@@ -15,9 +15,10 @@ from pypdf import PdfReader
 from easyink_client.api.signing_session_drafts import get_draft
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_ext import EasyInk
+from easyink_ext.pagination import iter_sessions
 from easyink_ext.workflow import Signer, send_for_signature
 from easyink_sandbox import Sandbox
-from easyink_sandbox.testing import ApiRequest, EasyInkSandbox
+from easyink_sandbox.testing import ApiRequest, EasyInkSandbox, plugin
 from easyink_sandbox.testing._sandbox import SessionSandbox
 
 from .._sandbox_flow import new_draft, upload
@@ -214,3 +215,15 @@ def test_the_sandbox_shows_what_code_under_test_needs(easyink_sandbox: EasyInkSa
         "sandbox-secret",
     )
     assert easyink_sandbox.token not in repr(easyink_sandbox)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_client_opens_in_the_loop_of_a_module_scoped_test(easyink: EasyInk) -> None:
+    # pytest-asyncio sets the fixture up in the loop its ``_loop_scope`` names.
+    assert plugin._easyink_in_asyncio._loop_scope == "module"  # type: ignore[attr-defined]
+    assert [item async for item in iter_sessions(easyink.client)] == []
+
+
+async def test_the_client_opens_in_the_loop_of_a_function_scoped_test(easyink: EasyInk) -> None:
+    assert plugin._easyink_in_asyncio._loop_scope == "function"  # type: ignore[attr-defined]
+    assert [item async for item in iter_sessions(easyink.client)] == []
