@@ -22,8 +22,8 @@ PDF libraries) loads when a test first asks for one of its fixtures.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from easyink_ext import EasyInk, EasyInkSync
 
     from ._sandbox import EasyInkSandbox, SessionSandbox
-
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 _MARKER = "easyink_sandbox"
 _NO_RUNNER = (
@@ -43,7 +41,7 @@ _NO_EXTRA = "the sandbox fixtures need the sandbox extra: pip install 'easyink[s
 _SYNC_TEST = "the easyink fixture is async: a plain def test takes easyink_sync instead"
 
 
-def _asyncio_fixture(name: str) -> Callable[[_F], Any]:
+def _asyncio_fixture(name: str) -> Callable[[Callable[..., Any]], Any]:
     """``pytest_asyncio.fixture`` when pytest-asyncio is installed (strict mode runs it)."""
     try:
         from pytest_asyncio import fixture
@@ -110,14 +108,14 @@ def easyink_sync(easyink_sandbox: EasyInkSandbox) -> Iterator[EasyInkSync]:
         yield ei
 
 
-async def _open_easyink(sandbox: EasyInkSandbox) -> Any:
+async def _open_easyink(sandbox: EasyInkSandbox) -> AsyncIterator[EasyInk]:
     from easyink_ext import EasyInk
 
     async with EasyInk(**_client_options(sandbox)) as ei:
         yield ei
 
 
-async def _easyink_in_asyncio(easyink_sandbox: EasyInkSandbox) -> Any:
+async def _easyink_in_asyncio(easyink_sandbox: EasyInkSandbox) -> AsyncIterator[EasyInk]:
     async for ei in _open_easyink(easyink_sandbox):
         yield ei
 
@@ -126,7 +124,7 @@ _easyink_asyncio = _asyncio_fixture(name="_easyink_asyncio")(_easyink_in_asyncio
 
 
 @pytest.fixture
-async def _easyink_anyio(easyink_sandbox: EasyInkSandbox) -> Any:
+async def _easyink_anyio(easyink_sandbox: EasyInkSandbox) -> AsyncIterator[EasyInk]:
     async for ei in _open_easyink(easyink_sandbox):
         yield ei
 
