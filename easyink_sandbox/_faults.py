@@ -50,8 +50,8 @@ class RequestRecord(tuple[str, str, "int | None"]):
     """``(method, path, status)`` of a request the app received, plus the fault applied.
 
     ``status`` is what the client was sent (``None`` when the connection was dropped before a
-    response); ``fault`` is ``None``, ``"rate_limit"``, ``"error"``, ``"drop"`` or
-    ``"drop_body"``.
+    response); ``fault`` is ``None``, ``"quota"`` (the account's quota was used up),
+    ``"rate_limit"``, ``"error"``, ``"drop"`` or ``"drop_body"``.
     """
 
     fault: str | None
