@@ -34,13 +34,20 @@ client ``R`` times in turn (httpx, aiohttp, floor, httpx, ...) and reports, for 
 with the least client CPU per request: other load on the machine only adds CPU time, and the
 ratios of single rounds move by ±20 % on a shared two-core machine.
 
+``--rate-limit-rounds R`` then measures the adaptive send rate's cost where the server sets
+no quota: the concurrent phase with a new ``EasyInk(rate_limit="auto")`` client (the
+controller on inside ``run_batch``) and a new ``EasyInk(rate_limit="off")`` client,
+alternating ``R`` times, each after the same warm-up (which also takes the controller past its
+start, where it bounds the requests in flight), and prints each one's best throughput and
+the ratio on / off.
+
 Usage::
 
     python bench/batch.py [--workflows 256] [--concurrency 32] [--latency-ms 20]
                           [--sequential 32] [--no-validate] [--pool-shards N]
                           [--ledger none|sqlite|postgres ...] [--ledger-rounds 2]
                           [--backend httpx] [--backend aiohttp] [--no-floor]
-                          [--rounds 1] [--output FILE]
+                          [--rounds 1] [--rate-limit-rounds 0] [--output FILE]
 """
 
 from __future__ import annotations
@@ -85,6 +92,8 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, dict[str, float
     best: dict[str, dict[str, float]] = {}
     for round_ in range(args.rounds):
         results: dict[str, dict[str, float]] = {}
+        if round_ == 0 and args.rate_limit_rounds:
+            best["rate limit"] = await _rate_limit_phases(args, url, token, args.backend[0])
         for backend in args.backend:
             results[backend] = await bench_sdk(args, url, token, backend, first=round_ == 0)
         if args.floor:
@@ -193,6 +202,42 @@ async def _ledger_phases(
             elapsed = await _timed(args.workflows, lambda n, s=spec: concurrent(n, s))
             best[name] = max(best[name], args.workflows / elapsed)
     return {f"ledger_{name}": rate for name, rate in best.items()}
+
+
+async def _rate_limit_phases(
+    args: argparse.Namespace, url: str, token: str, backend: str
+) -> dict[str, float]:
+    """Best throughput with the adaptive send rate on and off, alternating (new clients)."""
+    pdf = simple_pdf(["Benchmark contract"])
+    counter = iter(range(10**9))
+    best = {"auto": 0.0, "off": 0.0}
+    for round_ in range(args.rate_limit_rounds):
+        for mode in ("auto", "off") if round_ % 2 == 0 else ("off", "auto"):
+            async with EasyInk(
+                base_url=url,
+                token=token,
+                validate_requests=args.validate,
+                backend=backend,
+                rate_limit=mode,
+            ) as ei:
+
+                async def one(_: object, ei: EasyInk = ei) -> object:
+                    n = next(counter)
+                    return await send_for_signature(
+                        ei,
+                        documents=[(f"contract-{n}.pdf", pdf)],
+                        signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
+                        subject=f"Rate limit {n}",
+                    )
+
+                warm = [f"warm {mode} {round_} {n}" for n in range(args.concurrency)]
+                await run_batch(warm, one, concurrency=args.concurrency)
+                items = [f"{mode} {round_} {n}" for n in range(args.workflows)]
+                start = time.perf_counter()
+                await run_batch(items, one, concurrency=args.concurrency)
+                elapsed = time.perf_counter() - start
+            best[mode] = max(best[mode], args.workflows / elapsed)
+    return {"on": best["auto"], "off": best["off"], "ratio": best["auto"] / best["off"]}
 
 
 async def bench_floor(args: argparse.Namespace, url: str, token: str) -> dict[str, float]:
@@ -327,6 +372,8 @@ def _report(args: argparse.Namespace, command: str, results: dict[str, dict[str,
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, m in results.items():
+        if name == "rate limit":
+            continue
         speedup = f"{m['speedup']:.1f}x" if "speedup" in m else "-"
         label = name if name == "raw aiohttp" else f"EasyInk backend={name}"
         lines.append(
@@ -335,7 +382,7 @@ def _report(args: argparse.Namespace, command: str, results: dict[str, dict[str,
             f"| {m['bound']:.1f} | {m['ratio']:.2f} | {speedup} "
             f"| {m['client_cpu_ms']:.3f} ms | {m['server_cpu_ms']:.3f} ms |"
         )
-    cpu = {name: m["client_cpu_ms"] for name, m in results.items()}
+    cpu = {name: m["client_cpu_ms"] for name, m in results.items() if "client_cpu_ms" in m}
     ratios = []
     if "httpx" in cpu and "aiohttp" in cpu:
         ratios.append(f"aiohttp backend / httpx backend: {cpu['aiohttp'] / cpu['httpx']:.2f}")
@@ -348,11 +395,20 @@ def _report(args: argparse.Namespace, command: str, results: dict[str, dict[str,
         per_round = [
             f"{name} " + " / ".join(f"{m[f'round_{r}_cpu_ms']:.3f}" for r in range(args.rounds))
             for name, m in results.items()
+            if name != "rate limit"
         ]
         lines += ["", "Client CPU per request (ms) in each round: " + "; ".join(per_round) + "."]
     for name, m in results.items():
         if "ledger_none" in m:
             lines += _ledger_lines(args, name, m)
+    if "rate limit" in results:
+        m = results["rate limit"]
+        lines += [
+            "",
+            f"Adaptive send rate, no quota (backend={args.backend[0]}, best of "
+            f"{args.rate_limit_rounds} alternating rounds): on {m['on']:.1f} workflows/s, "
+            f"off {m['off']:.1f} workflows/s, on / off = {m['ratio']:.3f}.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -430,6 +486,13 @@ def main() -> None:
         dest="floor",
         action="store_false",
         help="skip the raw-aiohttp floor",
+    )
+    parser.add_argument(
+        "--rate-limit-rounds",
+        type=int,
+        default=0,
+        metavar="R",
+        help="also compare the adaptive send rate on and off, alternating R times",
     )
     parser.add_argument("--output", type=Path, help="also write the report (markdown) here")
     args = parser.parse_args()

@@ -208,10 +208,9 @@ async def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
         folder = stack.enter_context(tempfile.TemporaryDirectory())
         dsn = None
         if args.ledger == "postgres":
-            sys.path.insert(0, str(ROOT / "tests"))
-            from _postgres import PostgresServer  # type: ignore[import-not-found]
+            from tests._postgres import TempPostgres
 
-            dsn = stack.enter_context(PostgresServer(Path(folder) / "pg")).new_database()
+            dsn = stack.enter_context(TempPostgres(durable=True)).dsn
         for n, text in enumerate(args.scenario):
             workers, concurrency, rows = (int(part) for part in text.split(":"))
             ledger = dsn if dsn is not None else str(Path(folder) / f"ledger-{n}.sqlite")
