@@ -61,7 +61,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -106,6 +106,24 @@ async def bench(args: argparse.Namespace, url: str) -> dict[str, dict[str, float
     return best
 
 
+def _workflow(
+    ei: EasyInk, pdf: bytes, counter: Iterator[int]
+) -> Callable[[object], Awaitable[object]]:
+    """One signing workflow per call (steps recorded in the batch ledger, as the CLI does)."""
+
+    async def one(_: object) -> object:
+        n = next(counter)
+        return await send_for_signature(
+            ei,
+            documents=[(f"contract-{n}.pdf", pdf)],
+            signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
+            subject=f"Benchmark {n}",
+            on_step=ledger_steps(f"Benchmark {n}"),
+        )
+
+    return one
+
+
 async def bench_sdk(
     args: argparse.Namespace, url: str, token: str, backend: str, *, first: bool = True
 ) -> dict[str, float]:
@@ -131,15 +149,7 @@ async def bench_sdk(
     ) as ei:
         ei.http_client.event_hooks["request"].append(count)
 
-        async def one(_: object) -> object:
-            n = next(counter)
-            return await send_for_signature(
-                ei,
-                documents=[(f"contract-{n}.pdf", pdf)],
-                signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
-                subject=f"Benchmark {n}",
-                on_step=ledger_steps(f"Benchmark {n}"),
-            )
+        one = _workflow(ei, pdf, counter)
 
         async def concurrent(count: int, ledger: str | None = None) -> None:
             phase = next(phases)  # new row keys: a ledger never holds them already
@@ -220,16 +230,7 @@ async def _rate_limit_phases(
                 backend=backend,
                 rate_limit=mode,
             ) as ei:
-
-                async def one(_: object, ei: EasyInk = ei) -> object:
-                    n = next(counter)
-                    return await send_for_signature(
-                        ei,
-                        documents=[(f"contract-{n}.pdf", pdf)],
-                        signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
-                        subject=f"Rate limit {n}",
-                    )
-
+                one = _workflow(ei, pdf, counter)
                 warm = [f"warm {mode} {round_} {n}" for n in range(args.concurrency)]
                 await run_batch(warm, one, concurrency=args.concurrency)
                 items = [f"{mode} {round_} {n}" for n in range(args.workflows)]

@@ -108,6 +108,9 @@ class EasyInkOptions(TypedDict, total=False):
     download_rate_window: float
     allow_insecure_http: bool
     backend: str
+    rate_limit: str
+    rate_per_second: float | None
+    max_rate_wait: float
 
 
 class ViewOptions(TypedDict, total=False):

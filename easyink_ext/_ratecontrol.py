@@ -9,24 +9,25 @@ the requests made inside :func:`~easyink_ext.run_batch` (and so ``easyink batch`
 plain client's. ``"off"``: never.
 
 **A 429 pauses the whole client.** Every request of the client (not only the one answered 429)
-waits until the answer's ``Retry-After`` (at most ``max_retry_after``, at least 0.1 s; 1 s
-without one), and
+waits until the answer's ``Retry-After`` (at most ``max_retry_after``; 1 s without one), and
 the request is sent again without counting against ``max_retries`` or the retry budget. A
 request that would wait more than ``max_rate_wait`` seconds in all (default 300; 0 = never wait
-for a pause) raises :class:`~easyink_ext.errors.RateLimitError` instead.
+for a pause) raises :class:`~easyink_ext.errors.RateLimitError` instead, and so does the
+``MAX_THROTTLED_ATTEMPTS``-th 429 answer to one request. Waiting requests queue in order.
 
 **Finding the rate.** Until the first 429 the client does not space requests: it only bounds
 those in flight, starting at 2 and adding one for every two answers (so a burst of ``-c 64``
 tasks does not reach the server at once). The first 429 sets a send rate (requests per
-second) from the answer rate measured over the last second, and the rate then doubles every
-quarter second while the client uses all of it, until a 429 arrives after at least half a
-second of sending without a pause: that measurement is trusted, the rate becomes
-``0.9 x`` the answer rate measured over the second before, and from then on it rises again
-slowly (additively, by 2 % of that measured rate per second, divided between the live
-workers of a batch fleet) while the client uses all of it. Another 429 for a request sent
-before the last decrease does not lower it twice. The rate never goes above twice the rate
-measured over the last second (once a second has passed since the last pause), never above the
-``rate_per_second`` ceiling, and never below 0.5 request/s.
+second): ``0.9 x`` the answers of the last second; the rate then doubles every quarter second
+while the client uses all of it, until a 429 arrives after at least half a second of sending
+without a pause. That measurement is trusted: the rate becomes ``0.9 x`` the answer rate
+measured over the sending before it (up to two seconds since the last pause, per at least one
+second), and from then on it rises again slowly (additively, by 2 % of that measured rate per
+second, divided between the busy workers of a batch fleet) while the client uses all of it.
+A 429 for a request sent before the last decrease, or less than a second of sending after it,
+does not lower it again. The rate never goes above twice the rate measured over the last
+second (once a second has passed since the last pause), never above the ``rate_per_second``
+ceiling, and never below 0.5 request/s.
 
 **A fleet shares it.** Batch workers sharing a ledger publish their current rate with their
 heartbeat (0 while they do not use all of it: idle, or waiting for rows others hold); each busy
