@@ -15,7 +15,8 @@ sandbox (``GET /sandbox/quota``).
 
 ``--rate-limit off`` runs the same without the controller (the baseline);
 ``--increase cubic`` makes the controller raise its rate as CUBIC (AWS SDKs' adaptive mode)
-instead of additively.
+instead of additively. ``EASYINK_BENCH_TRACE=1`` makes each worker print its controller's
+state every quarter second (to stderr).
 
 Usage::
 
@@ -58,11 +59,7 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
     """One worker process: run the batch, report its counts and its controller's state."""
     pdf = simple_pdf(["Quota contract"])
     prefix = args.prefix
-    import easyink_ext._ratecontrol as rc
 
-    for item in filter(None, os.environ.get("EASYINK_BENCH_TUNE", "").split(",")):
-        name, value = item.split("=")
-        setattr(rc, name, float(value))
     async with EasyInk(base_url=args.url, token=args.token, rate_limit=args.rate_limit) as ei:
         if args.increase != "aimd":
             ei._core.rate = AdaptiveRate(mode=args.rate_limit, increase=args.increase)

@@ -32,7 +32,7 @@ ceiling, and never below 0.5 request/s.
 **A fleet shares it.** Batch workers sharing a ledger publish their current rate with their
 heartbeat (0 while they do not use all of it: idle, or waiting for rows others hold); each busy
 worker takes the mean of the busy workers' rates (its share of the fleet's), and divides its
-increase between them.
+increase between them; when a worker stops being busy, the others split its part.
 """
 
 from __future__ import annotations
@@ -142,7 +142,8 @@ class AdaptiveRate:
         self._clock = clock
         self._sleep = sleep if sleep is not None else anyio.sleep
         self._cubic = increase == "cubic"
-        self.workers = 1
+        self.workers = 1  # busy workers of the fleet (1 alone)
+        self._fleet_total = 0.0  # their rates' sum at the last share
         # In flight, and how many may be, until the first 429 (then the rate takes over).
         self._in_flight = 0
         self._window = _START_WINDOW
@@ -200,11 +201,15 @@ class AdaptiveRate:
 
     def share(self, rates: Sequence[float]) -> None:
         """Take this worker's share of a fleet: the mean of the rates its busy workers
-        published (an idle worker publishes 0 and is not counted)."""
+        published (an idle worker publishes 0 and is not counted). When fewer workers are
+        busy than at the last share, the remaining ones split the fleet's previous total."""
         known = [r for r in rates if r > 0 and math.isfinite(r)]
-        self.workers = max(1, len(known))
-        if self._rate is not None and len(known) > 1 and self.busy_rate() > 0:
-            self._rate = max(_MIN_RATE, sum(known) / len(known))
+        busy, total = len(known), sum(known)
+        if 0 < busy < self.workers and self._fleet_total > total:
+            total = self._fleet_total  # a worker stopped: the others take its part
+        self.workers, self._fleet_total = max(1, busy), total
+        if self._rate is not None and busy > 1 and self.busy_rate() > 0:
+            self._rate = max(_MIN_RATE, total / busy)
 
     # -- one attempt ---------------------------------------------------------------------------
 

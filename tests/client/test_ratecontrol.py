@@ -205,6 +205,11 @@ async def test_fleet_share_takes_the_mean_of_busy_workers() -> None:
     batch.share([mine, 10.0, 0.0])  # a second busy worker at 10/s, a third idle
     assert rate.rate == pytest.approx((mine + 10.0) / 2)
     assert rate.workers == 2
+    shared = rate.rate
+    batch.share([shared, shared, shared])  # a third busy worker joins
+    assert rate.workers == 3
+    batch.share([shared, shared, 0.0])  # and stops: its part goes to the other two
+    assert rate.rate == pytest.approx(shared * 1.5)
     clock.now += 5  # idle now: publishes 0, and takes no share
     assert batch.published() == 0
     before = rate.rate
