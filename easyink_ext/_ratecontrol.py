@@ -24,10 +24,10 @@ without a pause. That measurement is trusted: the rate becomes ``0.9 x`` the ans
 measured over the sending before it (up to two seconds since the last pause, per at least one
 second), and from then on it rises again slowly (additively, by 2 % of that measured rate per
 second, divided between the busy workers of a batch fleet) while the client uses all of it.
-A 429 for a request sent before the last decrease, or less than a second of sending after it,
-does not lower it again. The rate never goes above twice the rate measured over the last
-second (once a second has passed since the last pause), never above the ``rate_per_second``
-ceiling, and never below 0.5 request/s.
+One decrease at most halves the rate. A 429 for a request sent before the last decrease, or
+less than a second of sending after it, does not lower it again. The rate never goes above
+twice the rate measured over the last second (once a second has passed since the last pause),
+never above the ``rate_per_second`` ceiling, and never below 0.5 request/s.
 
 **A fleet shares it.** Batch workers sharing a ledger publish their current rate with their
 heartbeat (0 while they do not use all of it: idle, or waiting for rows others hold); each busy
@@ -363,6 +363,10 @@ class AdaptiveRate:
         self._decreased_at = self._paused_until
         self._updated = self._paused_until
         self._active_since = None
+        if self._rate is not None:
+            # At most halved at once: a fleet worker that sent little before the fleet used
+            # the quota up measures little, and should not stop.
+            measured = max(measured, self._rate / 2 / _BETA)
         if trusted or self._trusted:
             self._trusted = True
             self._last_max = max(measured, _MIN_RATE)
