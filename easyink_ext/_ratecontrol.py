@@ -24,8 +24,9 @@ without a pause. That measurement is trusted: the rate becomes ``0.9 x`` the ans
 measured over the sending before it (up to two seconds since the last pause, per at least one
 second), and from then on it rises again slowly (additively, by 2 % of that measured rate per
 second, divided between the busy workers of a batch fleet) while the client uses all of it.
-One decrease at most halves the rate. A 429 for a request sent before the last decrease, or
-less than a second of sending after it, does not lower it again. The rate never goes above
+Once trusted, one decrease at most halves the rate. A 429 for a request sent before the last
+decrease, or less than a second of sending after it, does not lower it again (it only pauses).
+The rate never goes above
 twice the rate measured over the last second (once a second has passed since the last pause),
 never above the ``rate_per_second`` ceiling, and never below 0.5 request/s.
 
@@ -363,9 +364,9 @@ class AdaptiveRate:
         self._decreased_at = self._paused_until
         self._updated = self._paused_until
         self._active_since = None
-        if self._rate is not None:
-            # At most halved at once: a fleet worker that sent little before the fleet used
-            # the quota up measures little, and should not stop.
+        if self._rate is not None and self._trusted:
+            # Once the rate is known, at most halved at once: a fleet worker that sent little
+            # before the fleet used the quota up measures little, and should not stop.
             measured = max(measured, self._rate / 2 / _BETA)
         if trusted or self._trusted:
             self._trusted = True
@@ -391,7 +392,7 @@ class AdaptiveRate:
             rate = self._cubic_rate(now)
         else:
             rate += _AIMD_STEP * self._last_max * dt / self.workers
-        if now - self._decreased_at >= _WINDOW:
+        if now - self._paused_until >= _WINDOW:
             rate = min(rate, max(2.0 * self._last_second(now) / _WINDOW, _MIN_RATE))
         if self.ceiling is not None:
             rate = min(rate, self.ceiling)

@@ -154,6 +154,20 @@ async def test_decrease_on_429_from_the_measured_rate() -> None:
     assert rate.rate == stale
 
 
+async def test_a_pause_alone_does_not_collapse_the_rate() -> None:
+    clock = FakeClock()
+    rate = controller(clock)
+    await learn(rate, clock, quota=40)
+    await run_at(rate, clock, 100, 0.5)
+    before = rate.rate
+    assert before is not None
+    await throttle(rate)  # within a second of the last decrease: a pause, no decrease
+    assert rate.rate == pytest.approx(before, rel=1e-3)
+    clock.now += 1.0  # the pause: no answers in the last second now
+    await run_at(rate, clock, 100, 0.5)
+    assert rate.rate is not None and rate.rate >= before * 0.999
+
+
 async def test_recovery_raises_the_rate_while_it_is_used() -> None:
     clock = FakeClock()
     rate = controller(clock)
