@@ -122,6 +122,9 @@ class ViewOptions(TypedDict, total=False):
 class EasyInk:
     """Async EasyInk client: create once, share across tasks, close with ``async with``.
 
+    Every operation is a method of :attr:`drafts` or :attr:`sessions` (and their nested
+    namespaces), generated from the spec: ``draft_id = await ei.drafts.create(subject="NDA")``.
+
     ``client`` is a configured ``easyink_client.AuthenticatedClient`` usable with every
     function of ``easyink_client.api``; all of them get retries (see
     :mod:`easyink_ext._retry`), bearer auth with refresh on 401, typed errors
@@ -400,8 +403,8 @@ class EasyInk:
         ``sorting`` takes ``PropertySorting`` models or strings like ``"created:desc"``.
         Paging stops at a page with nothing new, or after ``max_pages`` pages.
         """
-        return pagination.iter_sessions(
-            self._client,
+        return pagination.session_items(
+            self.sessions.search,
             statuses=statuses,
             sorting=sorting,
             page_size=page_size,
@@ -418,8 +421,8 @@ class EasyInk:
         max_pages: int | None = pagination.DEFAULT_MAX_PAGES,
     ) -> AsyncIterator[SigningSessionSearchResult]:
         """Iterate over whole result pages of a session search."""
-        return pagination.search_pages(
-            self._client,
+        return pagination.session_pages(
+            self.sessions.search,
             statuses=statuses,
             sorting=sorting,
             page_size=page_size,

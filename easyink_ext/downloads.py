@@ -32,7 +32,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol, TypedDict
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 from uuid import UUID
 
 import anyio
@@ -476,11 +476,6 @@ async def download(
     )
 
 
-def _api_path(template: str, *ids: UUID | str) -> str:
-    """``template`` with each ``{}`` replaced by one id, quoted as a path segment."""
-    return template.format(*(quote(str(value), safe="") for value in ids))
-
-
 async def download_draft_document(
     ei: EasyInk,
     draft_id: UUID | str,
@@ -489,12 +484,7 @@ async def download_draft_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an uploaded document of a draft (``downloadDraftDocument``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessionDrafts/{}/documents/{}", draft_id, document_id),
-        dest,
-        **options,
-    )
+    return await ei.drafts.documents.download(draft_id, document_id, to=dest, **options)
 
 
 async def download_draft_attachment(
@@ -505,12 +495,7 @@ async def download_draft_attachment(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an attachment of a draft (``downloadDraftAttachment``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessionDrafts/{}/attachments/{}", draft_id, attachment_id),
-        dest,
-        **options,
-    )
+    return await ei.drafts.attachments.download(draft_id, attachment_id, to=dest, **options)
 
 
 async def download_session_document(
@@ -521,12 +506,7 @@ async def download_session_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an original (unsigned) document of a session (``downloadSessionDocument``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessions/{}/documents/{}", session_id, document_id),
-        dest,
-        **options,
-    )
+    return await ei.sessions.documents.download(session_id, document_id, to=dest, **options)
 
 
 async def download_session_attachment(
@@ -537,12 +517,7 @@ async def download_session_attachment(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an attachment of a session (``downloadSessionAttachment``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessions/{}/attachments/{}", session_id, attachment_id),
-        dest,
-        **options,
-    )
+    return await ei.sessions.attachments.download(session_id, attachment_id, to=dest, **options)
 
 
 async def download_signed_document(
@@ -553,12 +528,8 @@ async def download_signed_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download one signed document of a finished session (``downloadSignedDocument``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessions/{}/signedDocuments/{}", session_id, signed_document_id),
-        dest,
-        **options,
-    )
+    signed = ei.sessions.signed_documents
+    return await signed.download(session_id, signed_document_id, to=dest, **options)
 
 
 async def download_all_in_one_document(
@@ -568,5 +539,4 @@ async def download_all_in_one_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download the all-in-one PDF: signed documents + audit (``downloadAllInOneDocument``)."""
-    path = _api_path("/api/signingSessions/{}/allInOneDocument", session_id)
-    return await download(ei, path, dest, **options)
+    return await ei.sessions.all_in_one.download(session_id, to=dest, **options)

@@ -10,14 +10,11 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.search_status import SearchStatus
 from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_view import SigningView
 
-from .._answers import parsed_answer
 from .._client import EasyInk
-from ..errors import EasyInkError
 from ._config import Settings
 from ._runtime import connect, out, run
 from ._text import literal, markup
@@ -32,12 +29,8 @@ def _text(value: object) -> Text:
 
 
 async def fetch_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    """getSession, with a malformed answer reported as a typed error."""
-    with parsed_answer("getSession"):
-        view = await get_session.asyncio(session_id, client=ei.client)
-        if not isinstance(view, SigningView):
-            raise EasyInkError(f"getSession returned no session view for {session_id}")
-        return view
+    """getSession (a malformed answer raises the typed error)."""
+    return await ei.sessions.get(session_id)
 
 
 @click.group()
@@ -67,7 +60,7 @@ def list_sessions(settings: Settings, statuses: tuple[str, ...], limit: int) -> 
     async def go() -> list[SigningSessionItem]:
         found: list[SigningSessionItem] = []
         async with connect(settings) as connection:
-            async for item in connection.ei.iter_sessions(
+            async for item in connection.ei.sessions.list(
                 statuses=list(statuses) or None,
                 sorting=["created:desc"],
                 page_size=min(100, limit),
