@@ -12,6 +12,9 @@ short redacted snippet), never as a bare ``KeyError``/``TypeError``/``RecursionE
 * :func:`parsed_answer` wraps a call of a generated function in the SDK's helpers: a
   ``KeyError``, ``TypeError``, ``AttributeError``, ``ValueError`` or ``RecursionError`` raised
   *after* a 2xx answer arrived (i.e. while building models from it) becomes the typed error.
+
+A well-formed answer about something else than what was asked (another draft's id) is
+refused by :func:`require_same_id` with :class:`~easyink_ext.errors.InconsistentResponseError`.
 """
 
 from __future__ import annotations
@@ -24,9 +27,16 @@ from typing import Any
 
 import httpx
 
-from .errors import APIResponseValidationError, EasyInkError, _excerpt
+from .errors import APIResponseValidationError, EasyInkError, InconsistentResponseError, _excerpt
 
-__all__ = ["MAX_NUMBER_LENGTH", "CheckedResponse", "parsed_answer", "record_answer", "sent_secrets"]
+__all__ = [
+    "MAX_NUMBER_LENGTH",
+    "CheckedResponse",
+    "parsed_answer",
+    "record_answer",
+    "require_same_id",
+    "sent_secrets",
+]
 
 # A JSON integer literal longer than this is refused (the API has no such numbers; a huge one
 # costs quadratic time to convert and raises ValueError on Python 3.11+).
@@ -121,6 +131,15 @@ def _reason(exc: BaseException) -> str:
 def record_answer(response: httpx.Response) -> None:
     """Remember the 2xx answer just returned (read by :func:`parsed_answer`)."""
     _LAST_ANSWER.set(response)
+
+
+def require_same_id(operation: str, asked: object, answered: object) -> None:
+    """Refuse an answer whose id is not the one the request asked for."""
+    if str(answered) != str(asked):
+        raise InconsistentResponseError(
+            f"asked for {asked} but the answer is about {str(answered)[:100]}",
+            operation=operation,
+        )
 
 
 @contextmanager

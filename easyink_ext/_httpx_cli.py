@@ -13,11 +13,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from importlib import import_module
-from importlib.abc import Loader, MetaPathFinder
 from importlib.machinery import ModuleSpec
-from importlib.util import spec_from_loader
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 __all__ = ["defer"]
 
@@ -47,8 +48,12 @@ class _StandIn(ModuleType):
         return getattr(_real(), name)
 
 
-class _Finder(MetaPathFinder, Loader):
-    """Answers the first import of ``httpx._main`` with the stand-in, then steps aside."""
+class _Finder:
+    """Answers the first import of ``httpx._main`` with the stand-in, then steps aside.
+
+    A meta path finder and its loader (``importlib.abc`` is not imported: it costs more than
+    the rest of this module).
+    """
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
@@ -56,7 +61,7 @@ class _Finder(MetaPathFinder, Loader):
         if fullname != _NAME:
             return None
         _remove()
-        return spec_from_loader(fullname, self)
+        return ModuleSpec(fullname, cast("Loader", self))
 
     def create_module(self, spec: ModuleSpec) -> ModuleType:
         return _StandIn(spec.name, __doc__)

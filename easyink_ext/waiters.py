@@ -34,7 +34,7 @@ from easyink_client.models.signing_view import SigningView
 from easyink_client.types import Response
 
 from . import _telemetry
-from ._answers import parsed_answer
+from ._answers import parsed_answer, require_same_id
 from .errors import EasyInkError
 
 if TYPE_CHECKING:
@@ -191,12 +191,16 @@ async def _fetch(operation: str, call: Callable[[], Awaitable[Response[Any]]], k
 
 async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
     call = partial(get_draft.asyncio_detailed, draft_id, client=ei.client)
-    return await _fetch("getDraft", call, SigningConfiguration)
+    configuration = await _fetch("getDraft", call, SigningConfiguration)
+    require_same_id("getDraft", draft_id, configuration.signing_session_id)
+    return configuration
 
 
 async def _get_session(ei: EasyInk, session_id: UUID) -> SigningView:
     call = partial(get_session.asyncio_detailed, session_id, client=ei.client)
-    return await _fetch("getSession", call, SigningView)
+    view = await _fetch("getSession", call, SigningView)
+    require_same_id("getSession", session_id, view.signing_session_id)
+    return view
 
 
 def _documents_of(configuration: SigningConfiguration) -> list[tuple[UUID, str, str]]:

@@ -22,7 +22,8 @@
 #
 # Inputs: openapi/easyink.yaml, generator-config.yml, scripts/templates/ (template overrides).
 # Also derived from the spec, and checked the same way: easyink_ext/_request_schemas.json, the
-# request-side schemas that easyink_ext validates input against before sending anything.
+# request-side schemas that easyink_ext validates input against before sending anything, and
+# easyink_sandbox/_openapi.json, the whole document that the sandbox reads at start-up.
 set -euo pipefail
 
 # Exact versions of the generator and of everything it imports, so two machines produce the same
@@ -253,4 +254,4 @@ fi
 mv "$out" "$PACKAGE"
 echo "regenerate: wrote $PACKAGE/ from $SPEC" >&2
 "$venv/bin/python" "$EXTRACT"
-echo "regenerate: wrote easyink_ext/_request_schemas.json from $SPEC" >&2
+echo "regenerate: wrote easyink_ext/_request_schemas.json and easyink_sandbox/_openapi.json from $SPEC" >&2

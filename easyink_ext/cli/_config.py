@@ -74,7 +74,8 @@ class Settings:
 
     ``values`` is the profile saved for ``base_url`` (never another server's).
     ``token_source`` tells where ``token`` came from: ``"flag"``, ``"env"``, ``"config"``
-    (the profile, which may also hold a refresh token) or None.
+    (the profile, which may also hold a refresh token) or None. ``allow_insecure_http``: a
+    plain ``http://`` base URL on another machine is used (``--allow-insecure-http``).
     """
 
     base_url: str | None
@@ -82,6 +83,7 @@ class Settings:
     config_file: Path
     values: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     token_source: str | None = None
+    allow_insecure_http: bool = False
 
     def get(self, key: str, env: str | None = None, flag: str | None = None) -> str | None:
         """``flag``, else the environment variable ``env``, else the profile's ``key``."""
@@ -253,7 +255,13 @@ def write_config(path: Path, values: Mapping[str, str]) -> None:
     save_config(path, data)
 
 
-def resolve_settings(*, base_url: str | None, token: str | None, config: str | None) -> Settings:
+def resolve_settings(
+    *,
+    base_url: str | None,
+    token: str | None,
+    config: str | None,
+    allow_insecure_http: bool = False,
+) -> Settings:
     """Settings from flags, then ``EASYINK_BASE_URL`` / ``EASYINK_TOKEN``, then the file."""
     path = config_path(config)
     data = load_config(path)
@@ -277,4 +285,5 @@ def resolve_settings(*, base_url: str | None, token: str | None, config: str | N
         config_file=path,
         values=profile,
         token_source=source,
+        allow_insecure_http=allow_insecure_http,
     )

@@ -16,7 +16,7 @@ from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
 from .. import _telemetry
-from .._answers import parsed_answer
+from .._answers import parsed_answer, require_same_id
 from .._retry import retry_pause
 from ..errors import (
     APIConnectionError,
@@ -103,14 +103,18 @@ class _Run:
     async def get_draft(self) -> SigningConfiguration:
         async def call() -> SigningConfiguration:
             result = await get_draft.asyncio(self.draft, client=self.client)
-            return _expect(result, SigningConfiguration, "getDraft")
+            config = _expect(result, SigningConfiguration, "getDraft")
+            require_same_id("getDraft", self.draft, config.signing_session_id)
+            return config
 
         return await self.read(call)
 
     async def get_session(self) -> SigningView:
         async def call() -> SigningView:
             result = await get_session.asyncio(self.draft, client=self.client)
-            return _expect(result, SigningView, "getSession")
+            view = _expect(result, SigningView, "getSession")
+            require_same_id("getSession", self.draft, view.signing_session_id)
+            return view
 
         return await self.read(call)
 

@@ -31,6 +31,7 @@ from easyink_client.models.upload_draft_document_body import UploadDraftDocument
 from easyink_client.types import File
 
 from .. import pagination
+from .._answers import require_same_id
 from ._claims import DraftClaims, _claims_for
 from ._inputs import Signer, _PlannedField, _PreparedDocument
 from ._runner import _expect, _or_none, _Run
@@ -70,6 +71,8 @@ async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
             lambda: get_draft.asyncio(draft_id, client=run.client), SigningConfiguration, "getDraft"
         )
     )
+    if config is not None:
+        require_same_id("getDraft", draft_id, config.signing_session_id)
     return (
         config is not None
         and not config.is_locked
