@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
 import click
 
 from ._config import Settings
@@ -66,7 +66,7 @@ def run(func: Callable[..., Awaitable[_T]], *args: Any) -> _T:
     return anyio.run(func, *args)
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Connection:
     """A connected client; ``sandbox`` is set when it talks to the embedded sandbox."""
 

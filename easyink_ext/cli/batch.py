@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import click
 
 from .._defaults import BACKENDS, DEFAULT_LEASE
@@ -59,7 +59,7 @@ async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
     )
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class _Options:
     ledger: str
     concurrency: int
