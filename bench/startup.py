@@ -10,11 +10,12 @@ Each measurement is compared with a reference measured in the same run, in the s
 - the sandbox reading its OpenAPI document against PyYAML's C loader (``CSafeLoader``) on the
   same YAML (and the pure-Python ``safe_load`` it replaced).
 
-Commands run in fresh interpreters, interleaved, after one untimed run of each (so byte code is
-compiled): the median wall time of ``--rounds`` runs, and the total of ``python -X importtime``
-(the top-level imports' cumulative times, one run). The spec loads run in this process: the
-median of ``--rounds`` x 5 loads. Ratios are only meaningful within one run: the machine's load
-changes between runs.
+Commands run in fresh interpreters, interleaved, after the packages of this tree were byte-code
+compiled (as ``pip install`` does; ``PYTHONDONTWRITEBYTECODE`` would leave them uncompiled)
+and one untimed run of each: the median wall time of ``--rounds`` runs, and the total of
+``python -X importtime`` (the top-level imports' cumulative times, one run). The spec loads
+run in this process: the median of ``--rounds`` x 5 loads. Ratios are only meaningful within
+one run: the machine's load changes between runs.
 
     python bench/startup.py [--rounds 11] [--json]
 """
@@ -107,8 +108,17 @@ def _importtime(code: str) -> float:
     return total / 1e6
 
 
+def compile_packages(root: Path) -> None:
+    """Byte-code compile the first-party packages under ``root``, as an installation would."""
+    import compileall
+
+    for package in ("easyink_client", "easyink_ext", "easyink_sandbox"):
+        compileall.compile_dir(root / package, quiet=1)
+
+
 def measure_commands(rounds: int) -> dict[str, tuple[float, float]]:
     """Command -> (median wall seconds, ``-X importtime`` total seconds)."""
+    compile_packages(ROOT)
     for code in COMMANDS.values():
         _run(code)  # byte code compiled, files in the page cache
     walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
