@@ -44,7 +44,14 @@ from .errors import (
 if TYPE_CHECKING:
     from ._aiohttp import AiohttpTransport as AiohttpTransport  # not in __all__
     from ._answers import parsed_answer
-    from ._client import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, STAGING_BASE_URL, EasyInk
+    from ._client import (
+        PRODUCTION_BASE_URL,
+        SANDBOX_BASE_URL,
+        STAGING_BASE_URL,
+        EasyInk,
+        EasyInkOptions,
+    )
+    from ._resource import FileInput, RawResponse
     from ._retry import RetryBudget, RetryPolicy
     from .auth import (
         PRODUCTION_IDENTITY_URL,
@@ -80,6 +87,7 @@ if TYPE_CHECKING:
     from .ledger import Ledger, LedgerError, PostgresLedger, RowRecord, SQLiteLedger
     from .pagination import PropertySorting, SortableProperty, iter_sessions, search_pages, sort_by
     from .reconcile import ReconcileError, SessionReconciler
+    from .resources import Drafts, DraftsSync, Sessions, SessionsSync
     from .sync import EasyInkSync
     from .waiters import (
         TERMINAL_STATUSES,
@@ -98,7 +106,14 @@ _httpx_cli.defer()
 # AiohttpTransport is not in __all__: `from easyink_ext import *` never needs aiohttp.
 _LAZY_MODULES: dict[str, tuple[str, ...]] = {
     "._answers": ("parsed_answer",),
-    "._client": ("PRODUCTION_BASE_URL", "SANDBOX_BASE_URL", "STAGING_BASE_URL", "EasyInk"),
+    "._client": (
+        "PRODUCTION_BASE_URL",
+        "SANDBOX_BASE_URL",
+        "STAGING_BASE_URL",
+        "EasyInk",
+        "EasyInkOptions",
+    ),
+    "._resource": ("FileInput", "RawResponse"),
     "._retry": ("RetryBudget", "RetryPolicy"),
     ".auth": (
         "PRODUCTION_IDENTITY_URL",
@@ -140,6 +155,8 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "sort_by",
     ),
     ".reconcile": ("ReconcileError", "SessionReconciler"),
+    # the namespace classes of ``ei.drafts`` / ``ei.sessions`` (generated)
+    ".resources": ("Drafts", "DraftsSync", "Sessions", "SessionsSync"),
     ".sync": ("EasyInkSync",),
     ".waiters": (
         "TERMINAL_STATUSES",
@@ -190,10 +207,14 @@ __all__ = [
     "DocumentProcessingError",
     "DownloadError",
     "DownloadResult",
+    "Drafts",
+    "DraftsSync",
     "EasyInk",
     "EasyInkError",
+    "EasyInkOptions",
     "EasyInkSync",
     "FieldSpec",
+    "FileInput",
     "IdentityEndpoints",
     "InconsistentResponseError",
     "InternalServerError",
@@ -213,6 +234,7 @@ __all__ = [
     "PropertySorting",
     "RateLimitError",
     "RateLimiter",
+    "RawResponse",
     "ReconcileError",
     "RefreshingTokenProvider",
     "RequestValidationError",
@@ -224,6 +246,8 @@ __all__ = [
     "SentSession",
     "SessionEndedError",
     "SessionReconciler",
+    "Sessions",
+    "SessionsSync",
     "Signer",
     "SortableProperty",
     "StaticToken",
