@@ -88,6 +88,7 @@ def check_files(files: Sequence[Path], fields: Sequence[FieldSpec]) -> None:
             if not is_pdf(handle.read(len(PDF_MAGIC))):
                 raise click.BadParameter(
                     f"{path} is not a PDF (it does not start with %PDF-)",
+                    ctx=click.get_current_context(silent=True),
                     param_hint="FILES",
                 )
     pages: dict[int, int | None] = {}
@@ -103,5 +104,6 @@ def check_files(files: Sequence[Path], fields: Sequence[FieldSpec]) -> None:
             name = files[field.document].name
             raise click.BadParameter(
                 f"field {number} is on page {field.page} but {name} has {count} page(s)",
+                ctx=click.get_current_context(silent=True),
                 param_hint="--field",
             )
