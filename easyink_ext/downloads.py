@@ -4,9 +4,11 @@
 (so the first request gets the client's retries, auth and typed errors) into a file path or a
 binary file object, in constant memory.
 
-* **Path destination**: bytes go to a temporary file in the destination's directory, which
-  is fsynced and moved into place with ``os.replace`` only once complete; the destination
-  never holds a partial file and the temporary file is removed on any failure or cancellation.
+* **Path destination**: bytes go to a temporary file in the destination's directory (created
+  with its missing parents), which is fsynced and moved into place with ``os.replace`` only
+  once complete; the destination never holds a partial file and the temporary file is removed
+  on any failure or cancellation. A file system error names the destination, never the
+  temporary file.
 * **File object destination**: bytes are written as they arrive, from the object's position
   at the call. A restart from zero seeks back and truncates; an object that cannot seek
   makes a restart fail with :class:`DownloadError`.
@@ -149,6 +151,7 @@ class _TempFileSink:
     async def create(cls, dest: Path) -> _TempFileSink:
         def _open() -> tuple[BinaryIO, Path]:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            dest.parent.mkdir(parents=True, exist_ok=True)
             for _ in range(100):
                 temp_path = dest.with_name(f".{_short(dest.name)}.{secrets.token_hex(6)}.part")
                 try:
@@ -156,6 +159,8 @@ class _TempFileSink:
                     fd = os.open(temp_path, flags, 0o666)
                 except FileExistsError:
                     continue
+                except OSError as exc:
+                    raise _naming(dest, exc) from None
                 return os.fdopen(fd, "wb"), temp_path
             raise DownloadError(f"could not create a temporary file next to {dest}")
 
@@ -177,7 +182,10 @@ class _TempFileSink:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
-            os.replace(self.temp_path, self._dest)
+            try:
+                os.replace(self.temp_path, self._dest)
+            except OSError as exc:
+                raise _naming(self._dest, exc) from None
 
         await anyio.to_thread.run_sync(_commit)
 
@@ -191,6 +199,11 @@ class _TempFileSink:
 
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_discard)
+
+
+def _naming(dest: Path, error: OSError) -> OSError:
+    """``error`` about ``dest`` rather than the temporary file (same errno, so same subclass)."""
+    return OSError(error.errno, error.strerror or str(error), str(dest))
 
 
 def _short(name: str, limit: int = 32) -> str:

@@ -30,6 +30,7 @@ from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
 from . import _telemetry
+from ._answers import require_same_id
 from .errors import EasyInkError
 
 if TYPE_CHECKING:
@@ -175,11 +176,15 @@ def _as_uuid(value: UUID | str) -> UUID:
 
 
 async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
-    return await ei.drafts.get(draft_id)
+    draft = await ei.drafts.get(draft_id)
+    require_same_id("getDraft", draft_id, draft.signing_session_id)
+    return draft
 
 
 async def _get_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    return await ei.sessions.get(session_id)
+    view = await ei.sessions.get(session_id)
+    require_same_id("getSession", session_id, view.signing_session_id)
+    return view
 
 
 def _documents_of(configuration: SigningConfiguration) -> list[tuple[UUID, str, str]]:

@@ -22,6 +22,7 @@ def void(settings: Settings, session_id: UUID, reason: str) -> None:
         raise ValueError("--reason must be 1 to 1000 characters")
 
     async def go() -> None:
+
         async with connect(settings) as connection:
             await connection.ei.sessions.void(session_id, reason=reason)
 
