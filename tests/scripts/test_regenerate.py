@@ -246,3 +246,45 @@ def test_a_name_for_a_missing_operation_fails_check(tmp_path: Path) -> None:
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "names operation getArchive, which openapi/easyink.yaml does not have" in result.stderr
+
+
+@pytest.mark.slow
+def test_an_answer_id_the_answer_lacks_fails_regeneration(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    table = tmp_path / "scripts" / "resources.yaml"
+    text = table.read_text(encoding="utf-8")
+    entry = "    method: sessions.get\n    answer_id: signingSessionId\n"
+    assert entry in text
+    table.write_text(
+        text.replace(entry, "    method: sessions.get\n    answer_id: sessionIdentifier\n"),
+        encoding="utf-8",
+    )
+    committed = (tmp_path / _RESOURCES / "sessions.py").read_bytes()
+
+    result = _run_script(tmp_path)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "scripts/resources.yaml: getSession -> answer_id 'sessionIdentifier': the answer "
+        "(SigningView) has no field 'sessionIdentifier' (its fields: "
+    ) in result.stderr
+    assert "signingSessionId" in result.stderr
+    assert (tmp_path / _RESOURCES / "sessions.py").read_bytes() == committed
+
+
+@pytest.mark.slow
+def test_the_answer_id_check_is_generated(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    table = tmp_path / "scripts" / "resources.yaml"
+    text = table.read_text(encoding="utf-8")
+    entry = "  getDraft:\n    method: drafts.get\n    answer_id: signingSessionId\n"
+    assert entry in text
+    table.write_text(text.replace(entry, "  getDraft: drafts.get\n"), encoding="utf-8")
+
+    result = _run_script(tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    drafts = (tmp_path / _RESOURCES / "drafts.py").read_text(encoding="utf-8")
+    assert "require_answer_id" not in drafts
+    committed = (_REPO / _RESOURCES / "drafts.py").read_text(encoding="utf-8")
+    assert 'require_answer_id("getDraft", draft_id, answer.signing_session_id)' in committed
