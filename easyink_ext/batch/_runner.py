@@ -9,6 +9,7 @@ fleet-wide progress counts.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections import Counter
@@ -267,9 +268,15 @@ class Runner(Generic[T, R]):
             self.errors[row.key] = exc
             await self._record_failure(row, exc, handle.reached)
         except BaseException:
-            # Cancelled or interrupted mid-call: say so at once (reconcile settles it).
+            # Cancelled or interrupted mid-call: ``fn`` has done its own shielded cleanup; now
+            # say so at once (reconcile settles it). A ledger that cannot take the write (lost)
+            # leaves the row ``sending``: stale once its lease runs out, reconciled all the same.
             interrupted = {"state": "unknown", "error": "interrupted", "step": handle.reached}
-            with anyio.CancelScope(shield=True), anyio.move_on_after(_SETTLE_TIMEOUT):
+            with (
+                anyio.CancelScope(shield=True),
+                anyio.move_on_after(_SETTLE_TIMEOUT),
+                contextlib.suppress(Exception),  # the cancellation is what propagates
+            ):
                 await self._set(row.key, interrupted)
             raise
         else:

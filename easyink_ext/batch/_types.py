@@ -115,8 +115,9 @@ def classify_failure(exc: BaseException) -> Failure:
     """The default classification.
 
     :class:`~easyink_ext.workflow.WorkflowError`: its draft deleted or voided, or never
-    created, is a clean failure; a draft that could not be removed (or was kept) is
-    ``unknown`` with its id, and so is a ``createDraft`` whose outcome stayed unknown.
+    created, is a clean failure; a draft that could not be removed (or was kept), and a
+    session whose start was sent (never undone), are ``unknown`` with the id (reconciliation
+    reads it), and so is a ``createDraft`` whose outcome stayed unknown.
     :class:`~easyink_ext.errors.OutcomeUnknownError`: ``unknown``. ``ValueError`` (inputs
     refused before any request): clean. Anything else: failed, not clean.
     """

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import click
@@ -37,10 +37,11 @@ from ..batch import (
     ledger_steps,
     run_batch,
 )
-from ..ledger import describe, open_ledger
+from ..ledger import Ledger, describe, open_ledger
 from ..manifest import Manifest, ManifestRow, read_manifest
 from ..workflow import SentSession, send_for_signature
 from ._config import Settings
+from ._interrupt import interruptible
 from ._progress import progress_bar
 from ._runtime import CliError, connect, out, run
 from ._text import markup
@@ -142,20 +143,22 @@ def batch(  # noqa: PLR0917 - one parameter per option
         )
     spec = ledger if ledger is not None else str(manifest) + ".ledger.sqlite"
     if status:
-        counts = run(_status, spec, checked.rows)
+        counts = run(_status, open_ledger(spec), checked.rows)
     else:
         if backend == "auto":
             backend = "aiohttp" if aiohttp_available() else "httpx"
         options = _Options(spec, concurrency, rate, reconcile, retry_failed, lease, backend)
         results = run(_send, settings, checked, options)
-        _print_rows(results)
-        counts = count_states(results)
+        if isinstance(results, dict):
+            counts = results  # interrupted: the counts the ledger holds now
+        else:
+            _print_rows(results)
+            counts = count_states(results)
     counts["invalid"] = len(checked.invalid)
     _finish(counts, describe(spec))
 
 
-async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
-    opened = open_ledger(spec)
+async def _status(opened: Ledger, rows: Sequence[ManifestRow]) -> dict[str, int]:
     await opened.open()
     try:
         records = await opened.records([r.key for r in rows])
@@ -174,8 +177,27 @@ async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
     return counts
 
 
+_STOPPING = (
+    "stopping; drafts not yet started are removed, rows whose start was sent are left for "
+    "--reconcile (sessions already started are never voided)"
+)
+
+
 async def _send(
     settings: Settings, manifest: Manifest, options: _Options
+) -> list[BatchResult[ManifestRow, SentSession]] | dict[str, int]:
+    """The rows' results; after Ctrl-C (or SIGTERM) the counts of the ledger instead."""
+    opened = open_ledger(options.ledger)
+    outcome = await interruptible(
+        lambda: _send_rows(settings, manifest, options, opened), _STOPPING
+    )
+    if outcome.stopped:
+        return await _status(opened, manifest.rows)
+    return cast("list[BatchResult[ManifestRow, SentSession]]", outcome.value)
+
+
+async def _send_rows(
+    settings: Settings, manifest: Manifest, options: _Options, opened: Ledger
 ) -> list[BatchResult[ManifestRow, SentSession]]:
     async with connect(settings, backend=options.backend) as connection:
         ei = connection.ei
@@ -197,7 +219,7 @@ async def _send(
             return await run_batch(
                 manifest.rows,
                 send,
-                ledger=options.ledger,
+                ledger=opened,
                 key=lambda r: r.key,
                 digest=lambda r: r.digest,
                 hint=lambda r: r.subject,
@@ -214,15 +236,15 @@ async def _send(
 def _print_rows(results: Sequence[BatchResult[ManifestRow, SentSession]]) -> None:
     console = out()
     for result in results:
-        key = markup(result.key)
+        row = markup(result.key)
         detail = markup(result.detail or "")
         if result.ok:
             if result.here:
-                console.print(f"started  {key}: session {detail}")
+                console.print(f"started  {row}: session {detail}")
         elif result.state == "in_progress":
-            console.print(f"busy     {key}: in progress at another worker")
+            console.print(f"busy     {row}: in progress at another worker")
         else:
-            console.print(f"[red]{result.state:<8}[/] {key}: {detail}")
+            console.print(f"[red]{result.state:<8}[/] {row}: {detail}")
 
 
 _NEXT_STEP = (
