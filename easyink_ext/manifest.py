@@ -8,9 +8,12 @@ Columns (header row, case-insensitive):
   separated by ``;`` (the n-th name goes with the n-th e-mail and phone; leave a position
   empty when that signer has no e-mail or no phone);
 - ``sequential`` (optional): ``yes``/``true``/``1`` for one-by-one signing;
-- ``key`` (optional): the row's unique name in the ledger. Without it a row is known by a
-  digest of its content (every column and the file's bytes, see
-  :mod:`easyink_ext.ledger._identity`), so inserting or reordering rows changes no other row.
+- ``key`` (optional): the row's unique name in the ledger. Without it a row is known by what
+  it means (:func:`row_digest`): the file's bytes and name, the subject, the signers (names
+  with spacing normalised, e-mails lower-cased, phones as digits) and the parsed
+  ``sequential`` flag. How the row is written does not count: other columns, ``no`` for an
+  empty ``sequential``, ``./doc.pdf`` for ``doc.pdf``, the order of the rows. Columns other
+  than these are ignored (:attr:`Manifest.ignored` names them).
 
 :func:`read_manifest` checks every row (the file exists and is a PDF, names, e-mails, phones,
 delivery, the subject, the ``sequential`` flag, duplicate keys) and returns the valid rows and
@@ -21,15 +24,28 @@ request.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 
-from .ledger import content_digest, file_digest, key_from_digest
+from .ledger import file_digest, item_digest, key_from_digest
 from .workflow import Signer, _check_signer
 
-__all__ = ["MAX_ROWS", "InvalidRow", "Manifest", "ManifestRow", "read_manifest"]
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "InvalidRow",
+    "Manifest",
+    "ManifestRow",
+    "read_manifest",
+    "row_digest",
+]
+
+COLUMNS = ("file", "subject", "signer_name", "signer_email", "signer_phone", "sequential", "key")
+"""The columns a manifest may have; any other is ignored (and named once as a warning)."""
 
 MAX_ROWS = 1_000_000
 MAX_SUBJECT = 500
@@ -65,11 +81,43 @@ class InvalidRow:
 
 @attrs.frozen
 class Manifest:
-    """The rows of a manifest: ``rows`` can be sent, ``invalid`` cannot."""
+    """The rows of a manifest: ``rows`` can be sent, ``invalid`` cannot; ``ignored`` names the
+    columns that are not manifest columns (they change nothing)."""
 
     path: Path
     rows: tuple[ManifestRow, ...]
     invalid: tuple[InvalidRow, ...]
+    ignored: tuple[str, ...] = ()
+
+
+def _text(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def row_digest(
+    file_bytes_digest: str,
+    file_name: str,
+    subject: str,
+    signers: Sequence[Signer],
+    sequential: bool,
+) -> str:
+    """What a row means, as a digest: everything that changes what is sent, nothing else."""
+    meaning = {
+        "file": [file_bytes_digest, unicodedata.normalize("NFC", file_name)],
+        "subject": _text(subject),
+        "signers": [
+            [
+                _text(s.name),
+                (s.email or "").strip().lower(),
+                "".join(ch for ch in (s.phone or "") if ch.isdigit()),
+                list(s.delivery_methods),
+                s.language,
+            ]
+            for s in signers
+        ],
+        "sequential": sequential and len(signers) > 1,
+    }
+    return item_digest(meaning)
 
 
 def _split(value: str | None) -> list[str]:
@@ -82,7 +130,7 @@ def _check_file(raw: dict[str, str], base: Path, problems: list[str]) -> Path | 
         problems.append("the 'file' column is empty")
         return None
     path = Path(text).expanduser()
-    path = path if path.is_absolute() else base / path
+    path = (path if path.is_absolute() else base / path).resolve()
     try:
         with path.open("rb") as handle:
             head = handle.read(len(_PDF_MAGIC))
@@ -137,9 +185,10 @@ def _row(number: int, raw: dict[str, str], base: Path) -> ManifestRow | InvalidR
     key = (raw.get("key") or "").strip() or None
     if problems or path is None:
         return InvalidRow(number, key, tuple(problems))
-    digest = content_digest(raw, [file_digest(path)])
+    sequential = flag in _TRUE
+    digest = row_digest(file_digest(path), path.name, subject, signers, sequential)
     key = key or key_from_digest(digest)
-    return ManifestRow(number, key, digest, path, subject, signers, flag in _TRUE)
+    return ManifestRow(number, key, digest, path, subject, signers, sequential)
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -159,7 +208,8 @@ def read_manifest(path: Path) -> Manifest:
             checked.append(_row(number, {k: v or "" for k, v in raw.items() if k}, path.parent))
     if not checked:
         raise ValueError(f"manifest {path} has no rows")
-    return _without_duplicates(path, checked)
+    ignored = tuple(name for name in reader.fieldnames if name and name not in COLUMNS)
+    return attrs.evolve(_without_duplicates(path, checked), ignored=ignored)
 
 
 def _without_duplicates(path: Path, checked: list[ManifestRow | InvalidRow]) -> Manifest:

@@ -36,6 +36,7 @@ from ..batch import (
     count_states,
     ledger_steps,
     run_batch,
+    subject_conflicts,
 )
 from ..ledger import Ledger, describe, open_ledger
 from ..manifest import Manifest, ManifestRow, read_manifest
@@ -43,7 +44,7 @@ from ..workflow import SentSession, send_for_signature
 from ._config import Settings
 from ._interrupt import interruptible
 from ._progress import progress_bar
-from ._runtime import CliError, connect, out, run
+from ._runtime import CliError, connect, err, out, run
 from ._text import markup
 
 __all__ = ["batch", "send_row"]
@@ -134,6 +135,9 @@ def batch(  # noqa: PLR0917 - one parameter per option
     signer_phone, sequential, key; several signers per row separated by ';')."""
     checked = read_manifest(manifest)
     console = out()
+    if checked.ignored:
+        names = ", ".join(repr(name) for name in checked.ignored)
+        err(f"warning: column(s) {names} of {manifest} are not manifest columns: ignored")
     for problem in checked.invalid:
         console.print(f"[red]invalid[/]  {markup(problem)}")
     if checked.invalid and not skip_invalid and not status:
@@ -162,13 +166,16 @@ async def _status(opened: Ledger, rows: Sequence[ManifestRow]) -> dict[str, int]
     await opened.open()
     try:
         records = await opened.records([r.key for r in rows])
+        conflicts = await subject_conflicts(opened, [(r.key, r.digest, r.subject) for r in rows])
     finally:
         await opened.aclose()
     counts = dict.fromkeys(("started", "failed", "unknown", "in_progress", "pending"), 0)
     counts["refused"] = 0
     for row in rows:
         record = records.get(row.key)
-        if record is None:
+        if row.key in conflicts:
+            counts["refused"] += 1
+        elif record is None:
             counts["pending"] += 1  # not registered yet: no run has seen it
         elif record.digest != row.digest and not record.resettable:
             counts["refused"] += 1
@@ -236,7 +243,7 @@ async def _send_rows(
 def _print_rows(results: Sequence[BatchResult[ManifestRow, SentSession]]) -> None:
     console = out()
     for result in results:
-        row = markup(result.key)
+        row = markup(f"{result.key} (row {result.item.number}, {result.item.subject!r})")
         detail = markup(result.detail or "")
         if result.ok:
             if result.here:

@@ -48,6 +48,11 @@ class MemoryLedger:
         now = time.time()
         return {k: self._view(self._rows[k], now) for k in keys if k in self._rows}
 
+    async def records_by_hint(self, hints: Sequence[str]) -> list[RowRecord]:
+        """The records whose hint (subject) is one of ``hints``."""
+        now, wanted = time.time(), set(hints)
+        return [self._view(r, now) for r in self._rows.values() if r.record.hint in wanted]
+
     async def reset(
         self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
     ) -> bool:

@@ -129,6 +129,12 @@ class PostgresLedger:
         cursor = await self._execute(sql, {"keys": list(keys)})
         return {r.key: r for r in map(_sql.record, await cursor.fetchall())}
 
+    async def records_by_hint(self, hints: Sequence[str]) -> list[RowRecord]:
+        """The records whose hint (subject) is one of ``hints``."""
+        sql = _pg(f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} WHERE hint = ANY(:hints)")
+        cursor = await self._execute(sql, {"hints": list(hints)})
+        return list(map(_sql.record, await cursor.fetchall()))
+
     async def reset(
         self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
     ) -> bool:

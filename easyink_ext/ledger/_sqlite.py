@@ -138,6 +138,20 @@ class SQLiteLedger:
 
         return await self._run(run)
 
+    async def records_by_hint(self, hints: Sequence[str]) -> list[RowRecord]:
+        """The records whose hint (subject) is one of ``hints``."""
+
+        def run(conn: sqlite3.Connection, now: float) -> list[RowRecord]:
+            sql = _sqlite(
+                f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} "
+                "WHERE hint IN (SELECT value FROM json_each(:hints))",
+                now,
+            )
+            found = conn.execute(sql, {"hints": json.dumps(list(hints))}).fetchall()
+            return list(map(_sql.record, found))
+
+        return await self._run(run)
+
     async def reset(
         self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
     ) -> bool:
