@@ -247,6 +247,8 @@ async def run_batch(
             refused=len(refused),
         )
         await runner.run()
+        if runner.lost is not None:
+            raise await _rescued(opened, runner.lost)
     finally:
         with anyio.CancelScope(shield=True):
             try:
@@ -254,6 +256,20 @@ async def run_batch(
             finally:
                 await opened.aclose()
     return [_result(row, runner, refused.get(row.key)) for row in rows]
+
+
+async def _rescued(ledger: Ledger, how: str) -> LedgerError:
+    """The error for a ledger file lost during the run, once its records are written back."""
+    path = getattr(ledger, "path", "the ledger")
+    target = await ledger.rescue()  # type: ignore[attr-defined]
+    if target == path:
+        where = f"its records were written back to {target}: run again"
+    else:
+        where = f"its records were written to {target}: run again with --ledger {target}"
+    return LedgerError(
+        f"ledger {path} was {how} during the run: stopped claiming rows and finished those "
+        f"in flight; {where}"
+    )
 
 
 def _result(row: Row[T], runner: Runner[T, Any], refused: str | None) -> BatchResult[T, Any]:

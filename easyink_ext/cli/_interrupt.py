@@ -52,11 +52,17 @@ async def interruptible(work: Callable[[], Awaitable[_T]], stopping: str) -> Int
                 else:
                     _still_stopping()
 
+    failed: Exception | None = None
     async with anyio.create_task_group() as tg:
         with anyio.CancelScope() as work_scope:
             tg.start_soon(watch, work_scope)
-            outcome.value = await work()
+            try:
+                outcome.value = await work()
+            except Exception as exc:  # raised as it is, not inside an exception group
+                failed = exc
         tg.cancel_scope.cancel()
+    if failed is not None:
+        raise failed
     if outcome.stopped and hasattr(signal, "pthread_sigmask"):
         # The command only reads the ledger's counts and exits now: a late Ctrl-C must not cut
         # it (not even while the interpreter shuts down, when Python's handlers are gone).

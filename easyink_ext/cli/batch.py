@@ -38,7 +38,14 @@ from ..batch import (
     run_batch,
     subject_conflicts,
 )
-from ..ledger import Ledger, describe, open_ledger
+from ..ledger import (
+    Ledger,
+    LedgerBindingError,
+    account_of,
+    bind_ledger,
+    describe,
+    open_ledger,
+)
 from ..manifest import Manifest, ManifestRow, read_manifest
 from ..workflow import SentSession, send_for_signature
 from ._config import Settings
@@ -68,7 +75,7 @@ async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
 
 @attrs.frozen
 class _Options:
-    ledger: str
+    ledger: str | None  # None: in memory (the embedded sandbox)
     concurrency: int
     rate: float | None
     reconcile: bool
@@ -145,10 +152,16 @@ def batch(  # noqa: PLR0917 - one parameter per option
             f"{len(checked.invalid)} invalid row(s), nothing sent: fix them, or pass "
             "--skip-invalid to send the others"
         )
-    spec = ledger if ledger is not None else str(manifest) + ".ledger.sqlite"
+    spec: str | None = ledger if ledger is not None else str(manifest) + ".ledger.sqlite"
     if status:
-        counts = run(_status, open_ledger(spec), checked.rows)
+        counts = run(_status, open_ledger(spec, create=False), checked.rows)
     else:
+        if settings.base_url is None:
+            spec = None
+            err(
+                "the ledger is kept in memory for this run: the embedded sandbox's sessions are "
+                "gone when the command ends, so no ledger file may say they were started"
+            )
         if backend == "auto":
             backend = "aiohttp" if aiohttp_available() else "httpx"
         options = _Options(spec, concurrency, rate, reconcile, retry_failed, lease, backend)
@@ -159,7 +172,7 @@ def batch(  # noqa: PLR0917 - one parameter per option
             _print_rows(results)
             counts = count_states(results)
     counts["invalid"] = len(checked.invalid)
-    _finish(counts, describe(spec))
+    _finish(counts, "in memory" if spec is None else describe(spec))
 
 
 async def _status(opened: Ledger, rows: Sequence[ManifestRow]) -> dict[str, int]:
@@ -203,11 +216,25 @@ async def _send(
     return cast("list[BatchResult[ManifestRow, SentSession]]", outcome.value)
 
 
+async def _bind(settings: Settings, opened: Ledger, spec: str) -> None:
+    """Refuse a ledger used with another server or account (exit 2, nothing sent)."""
+    assert settings.base_url is not None
+    await opened.open()
+    try:
+        await bind_ledger(opened, settings.base_url, account_of(settings.token), name=spec)
+    except LedgerBindingError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    finally:
+        await opened.aclose()
+
+
 async def _send_rows(
     settings: Settings, manifest: Manifest, options: _Options, opened: Ledger
 ) -> list[BatchResult[ManifestRow, SentSession]]:
     async with connect(settings, backend=options.backend) as connection:
         ei = connection.ei
+        if connection.sandbox is None and options.ledger is not None:
+            await _bind(settings, opened, describe(options.ledger))
         shared: list[RateLimiter] = []
         if options.rate is not None:
             requests = RateLimiter(options.rate)

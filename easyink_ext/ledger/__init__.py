@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ._binding import LedgerBindingError, account_of, bind_ledger, server_of
 from ._dsn import LedgerSpec, describe, is_dsn, redact_dsn
 from ._identity import content_digest, file_digest, item_digest, key_from_digest
 from ._memory import MemoryLedger
@@ -22,6 +23,7 @@ from ._sqlite import SQLiteLedger
 __all__ = [
     "STATES",
     "Ledger",
+    "LedgerBindingError",
     "LedgerError",
     "LedgerSpec",
     "MemoryLedger",
@@ -30,6 +32,8 @@ __all__ = [
     "RowSpec",
     "RowState",
     "SQLiteLedger",
+    "account_of",
+    "bind_ledger",
     "content_digest",
     "describe",
     "file_digest",
@@ -37,15 +41,19 @@ __all__ = [
     "key_from_digest",
     "open_ledger",
     "redact_dsn",
+    "server_of",
 ]
 
 
-def open_ledger(spec: Ledger | LedgerSpec | None) -> Ledger:
-    """The ledger ``spec`` names (not opened yet): a path, a DSN, a Ledger, or None (memory)."""
+def open_ledger(spec: Ledger | LedgerSpec | None, *, create: bool = True) -> Ledger:
+    """The ledger ``spec`` names (not opened yet): a path, a DSN, a Ledger, or None (memory).
+
+    ``create=False``: opening it fails (:class:`LedgerError`) when there is no ledger there
+    yet, instead of creating an empty one."""
     if spec is None:
         return MemoryLedger()
     if isinstance(spec, Ledger) and not isinstance(spec, (str, Path)):
         return spec
     if is_dsn(spec):
-        return PostgresLedger(str(spec))
-    return SQLiteLedger(Path(spec))
+        return PostgresLedger(str(spec), create=create)
+    return SQLiteLedger(Path(spec), create=create)

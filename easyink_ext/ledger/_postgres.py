@@ -45,8 +45,9 @@ def _pg(sql: str) -> str:
 class PostgresLedger:
     """A :class:`~easyink_ext.ledger.Ledger` in the PostgreSQL database ``dsn``."""
 
-    def __init__(self, dsn: str, *, pool_size: int = _POOL_SIZE) -> None:
+    def __init__(self, dsn: str, *, pool_size: int = _POOL_SIZE, create: bool = True) -> None:
         self.dsn = dsn
+        self.create = create  # False: open an existing ledger only (LedgerError when missing)
         self._pool_size = pool_size
         self._pool: Any = None
 
@@ -79,6 +80,13 @@ class PostgresLedger:
             async with conn, conn.transaction():
                 # One creator at a time: CREATE TABLE IF NOT EXISTS races with itself.
                 await conn.execute("SELECT pg_advisory_xact_lock(724150417)")
+                if not self.create:
+                    found = await conn.execute(f"SELECT to_regclass('{_sql.ROWS}')")
+                    if (await found.fetchone() or (None,))[0] is None:
+                        raise LedgerError(
+                            f"no ledger in {redact_dsn(self.dsn)} (nothing was created): "
+                            "check --ledger"
+                        )
                 for statement in _sql.SCHEMA:
                     await conn.execute(statement)
         except (psycopg.Error, OSError) as exc:
@@ -128,6 +136,13 @@ class PostgresLedger:
         sql = _pg(f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} WHERE key = ANY(:keys)")
         cursor = await self._execute(sql, {"keys": list(keys)})
         return {r.key: r for r in map(_sql.record, await cursor.fetchall())}
+
+    async def bind(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Record ``values`` where none is recorded yet; return every recorded value."""
+        for name, value in values.items():
+            await self._execute(_pg(_sql.BIND), {"name": name, "value": value})
+        cursor = await self._execute(_sql.BOUND)
+        return {str(n): str(v) for n, v in await cursor.fetchall()}
 
     async def records_by_hint(self, hints: Sequence[str]) -> list[RowRecord]:
         """The records whose hint (subject) is one of ``hints``."""
