@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import _sql
-from ._dsn import redact_dsn
+from ._dsn import redact_dsn, scrub
 from ._protocol import LedgerError, RowRecord, RowSpec
 
 __all__ = ["PostgresLedger"]
@@ -63,7 +63,7 @@ class PostgresLedger:
             async with self._pool.connection() as conn:
                 return await conn.execute(sql, params)
         except psycopg.Error as exc:
-            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}") from exc
 
     async def open(self) -> None:
         """Connect (a pool of a few connections) and create the tables when missing."""
@@ -91,7 +91,7 @@ class PostgresLedger:
                     await conn.execute(statement)
         except (psycopg.Error, OSError) as exc:
             raise LedgerError(
-                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc)}"
+                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}"
             ) from exc
         pool = AsyncConnectionPool(
             self.dsn,
@@ -106,7 +106,7 @@ class PostgresLedger:
         except (psycopg.Error, OSError, TimeoutError) as exc:
             await pool.close()
             raise LedgerError(
-                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc)}"
+                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}"
             ) from exc
         except BaseException:
             await pool.close()
@@ -129,7 +129,7 @@ class PostgresLedger:
             async with self._pool.connection() as conn, conn.cursor() as cursor:
                 await cursor.executemany(_pg(_sql.INSERT), [_sql.spec(row) for row in rows])
         except psycopg.Error as exc:
-            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}") from exc
 
     async def records(self, keys: Sequence[str]) -> dict[str, RowRecord]:
         """Current records of ``keys``."""
@@ -208,13 +208,14 @@ class PostgresLedger:
                     cursor = await conn.execute(_pg(sql), _used(sql, params))
                 return await cursor.fetchone() if cursor.description else None
         except psycopg.Error as exc:
-            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}") from exc
 
 
 def _used(sql: str, params: Mapping[str, object]) -> dict[str, object]:
     return {name: value for name, value in params.items() if f":{name}" in sql}
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+def _one_line(exc: BaseException, dsn: str) -> str:
+    """The error in one bounded line, without the DSN's password."""
+    text = " ".join(scrub(str(exc), dsn).split())
     return text[:500]

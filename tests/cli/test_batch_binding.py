@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,6 +15,7 @@ from easyink_sandbox import FaultConfig, SandboxConfig, SandboxThread
 from .conftest import Cli, Server
 from .test_batch_ledger import (
     _finish,
+    _pg_started,
     _rows,
     _run,
     _sandbox,
@@ -106,3 +108,31 @@ def test_a_ledger_deleted_during_a_run_stops_it_and_is_written_back(tmp_path: Pa
         code, out, err = _run(server, manifest, "--ledger", str(ledger), "--reconcile")
         assert (code, err) == (0, ""), out
         _started_once(server.sandbox, [f"Lost {n}" for n in range(120)])
+
+
+@pytest.mark.slow
+def test_a_keyword_dsn_is_postgresql_creates_no_file_and_prints_no_password(
+    tmp_path: Path, pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = urlsplit(pg_dsn)
+    keywords = (
+        f"host={url.hostname} port={url.port} dbname={url.path.lstrip('/')} "
+        f"user={url.username} password=s3cret-pw"  # trust authentication: not checked
+    )
+    manifest = _write_manifest(tmp_path, _rows(3, "Keyword"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    with _sandbox() as server:
+        code, out, err = _run(server, manifest, "--ledger", keywords)
+        assert (code, err) == (0, ""), out
+        status = _run(server, manifest, "--ledger", keywords, "--status")
+        assert status[0] == 0, status
+    assert "s3cret-pw" not in out + err + status[1] + status[2]
+    assert "password=[REDACTED]" in out
+    assert list(work.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == [
+        "docs",
+        "manifest.csv",
+        "work",
+    ]
+    assert _pg_started(pg_dsn) == 3
