@@ -263,9 +263,11 @@ async def _rescued(ledger: Ledger, how: str) -> LedgerError:
     path = getattr(ledger, "path", "the ledger")
     target = await ledger.rescue()  # type: ignore[attr-defined]
     if target == path:
-        where = f"its records were written back to {target}: run again"
+        where = f"its records were written back to {target}: run again with --reconcile"
     else:
-        where = f"its records were written to {target}: run again with --ledger {target}"
+        where = (
+            f"its records were written to {target}: run again with --ledger {target} --reconcile"
+        )
     return LedgerError(
         f"ledger {path} was {how} during the run: stopped claiming rows and finished those "
         f"in flight; {where}"
@@ -288,4 +290,5 @@ def _result(row: Row[T], runner: Runner[T, Any], refused: str | None) -> BatchRe
         error=runner.errors.get(row.key),
         detail=detail,
         here=here,
+        record=record,
     )

@@ -11,6 +11,7 @@ import attrs
 
 from .._redact import redact_text
 from ..errors import EasyInkError, OutcomeUnknownError
+from ..ledger import RowRecord
 from ..workflow import WorkflowError
 
 __all__ = [
@@ -86,6 +87,8 @@ class BatchResult(Generic[T, R]):
     error: BaseException | None = None
     detail: str | None = None
     here: bool = False
+    record: RowRecord | None = None
+    """The ledger's record of the row at the end of the call (``None`` for a refused row)."""
 
     @property
     def ok(self) -> bool:

@@ -9,15 +9,18 @@ machines, each with the same manifest and files). Running the command again, or 
 processes at once, never sends a row twice (see :mod:`easyink_ext.batch`).
 
 Exit status: 0 when every row of the manifest is started; otherwise the first that applies:
-3 rows are invalid, refused or failed; 4 rows have an unknown outcome (run with
-``--reconcile``); 5 rows are still in progress elsewhere or not sent yet (run again). 1 and 2
-are the usual errors (bad manifest or ledger, usage).
+3 rows are invalid, refused or failed; 4 rows have an unknown outcome, or the ledger failed
+once rows were in flight (run with ``--reconcile``); 5 rows are still in progress elsewhere
+or not sent yet (run again). The same with ``--status`` and ``--skip-invalid``. 1 and 2 are
+the usual errors (unusable manifest or ledger; usage, or a ledger bound to another server).
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -41,6 +44,8 @@ from ..batch import (
 from ..ledger import (
     Ledger,
     LedgerBindingError,
+    LedgerError,
+    RowRecord,
     account_of,
     bind_ledger,
     describe,
@@ -150,7 +155,8 @@ def batch(  # noqa: PLR0917 - one parameter per option
     if checked.invalid and not skip_invalid and not status:
         raise CliError(
             f"{len(checked.invalid)} invalid row(s), nothing sent: fix them, or pass "
-            "--skip-invalid to send the others"
+            "--skip-invalid to send the others",
+            EXIT_PROBLEMS,
         )
     spec: str | None = ledger if ledger is not None else str(manifest) + ".ledger.sqlite"
     if status:
@@ -165,7 +171,8 @@ def batch(  # noqa: PLR0917 - one parameter per option
         if backend == "auto":
             backend = "aiohttp" if aiohttp_available() else "httpx"
         options = _Options(spec, concurrency, rate, reconcile, retry_failed, lease, backend)
-        results = run(_send, settings, checked, options)
+        with _quiet_pool(debug=_debug()):
+            results = run(_send, settings, checked, options)
         if isinstance(results, dict):
             counts = results  # interrupted: the counts the ledger holds now
         else:
@@ -206,11 +213,23 @@ _STOPPING = (
 async def _send(
     settings: Settings, manifest: Manifest, options: _Options
 ) -> list[BatchResult[ManifestRow, SentSession]] | dict[str, int]:
-    """The rows' results; after Ctrl-C (or SIGTERM) the counts of the ledger instead."""
+    """The rows' results; after Ctrl-C (or SIGTERM) the counts of the ledger instead.
+
+    A ledger failing once rows may be in flight (PostgreSQL lost, the file deleted) is one
+    line and exit 4: rows may have been sent that it could not record, ``--reconcile`` finds
+    them. A ledger that cannot be opened or is bound elsewhere stops before anything is sent.
+    """
     opened = open_ledger(options.ledger)
-    outcome = await interruptible(
-        lambda: _send_rows(settings, manifest, options, opened), _STOPPING
-    )
+    ready = [False]
+    try:
+        outcome = await interruptible(
+            lambda: _send_rows(settings, manifest, options, opened, ready), _STOPPING
+        )
+    except LedgerError as exc:
+        if not ready[0]:
+            raise
+        hint = "" if "--reconcile" in str(exc) else "; once it is back, run again with --reconcile"
+        raise CliError(f"{exc}{hint}", EXIT_UNKNOWN) from exc
     if outcome.stopped:
         return await _status(opened, manifest.rows)
     return cast("list[BatchResult[ManifestRow, SentSession]]", outcome.value)
@@ -229,12 +248,13 @@ async def _bind(settings: Settings, opened: Ledger, spec: str) -> None:
 
 
 async def _send_rows(
-    settings: Settings, manifest: Manifest, options: _Options, opened: Ledger
+    settings: Settings, manifest: Manifest, options: _Options, opened: Ledger, ready: list[bool]
 ) -> list[BatchResult[ManifestRow, SentSession]]:
     async with connect(settings, backend=options.backend) as connection:
         ei = connection.ei
         if connection.sandbox is None and options.ledger is not None:
             await _bind(settings, opened, describe(options.ledger))
+        ready[0] = True
         shared: list[RateLimiter] = []
         if options.rate is not None:
             requests = RateLimiter(options.rate)
@@ -277,8 +297,41 @@ def _print_rows(results: Sequence[BatchResult[ManifestRow, SentSession]]) -> Non
                 console.print(f"started  {row}: session {detail}")
         elif result.state == "in_progress":
             console.print(f"busy     {row}: in progress at another worker")
+        elif result.state == "unknown":
+            console.print(f"[red]unknown [/] {row}: {markup(_unknown(result.record))}")
         else:
             console.print(f"[red]{result.state:<8}[/] {row}: {detail}")
+
+
+def _unknown(record: RowRecord | None) -> str:
+    """What is unknown of a row, and the next command."""
+    if record is None:
+        return "outcome unknown; run again with --reconcile"
+    step = f" at step {record.step!r}" if record.step else ""
+    draft = f" (draft {record.draft_id})" if record.draft_id else ""
+    why = record.error or "its worker stopped before recording an outcome"
+    return (
+        f"whether it was sent is unknown{step}{draft}: {why}; run again with --reconcile "
+        "to read it back from the server"
+    )
+
+
+@contextmanager
+def _quiet_pool(*, debug: bool) -> Iterator[None]:
+    """The connection pool's own warnings off (the one line that matters is ours)."""
+    pool = logging.getLogger("psycopg.pool")
+    level = pool.level
+    if not debug:
+        pool.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        pool.setLevel(level)
+
+
+def _debug() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.find_root().meta.get("easyink.debug"))
 
 
 _NEXT_STEP = (

@@ -89,10 +89,11 @@ def test_a_ledger_deleted_during_a_run_stops_it_and_is_written_back(tmp_path: Pa
         for suffix in ("", "-wal", "-shm"):
             Path(f"{ledger}{suffix}").unlink(missing_ok=True)
         code, out, err = _finish(proc)
-        assert code != 0, (out, err)
+        assert code == 4, (out, err)
         assert err.strip().splitlines() == [
             f"easyink: ledger {ledger} was deleted during the run: stopped claiming rows and "
-            f"finished those in flight; its records were written back to {ledger}: run again"
+            f"finished those in flight; its records were written back to {ledger}: run again "
+            "with --reconcile"
         ], err
         with sqlite3.connect(ledger) as conn:
             started = {
