@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from easyink_sandbox import simple_pdf
-
 from .conftest import Cli, Server
+from .test_batch_ledger import _write_manifest
 
 pytestmark = pytest.mark.integration
 
@@ -26,13 +25,7 @@ ROWS = [
 
 
 def _write(folder: Path, rows: list[str], header: str = HEADER) -> Path:
-    (folder / "docs").mkdir(exist_ok=True)
-    pdf = folder / "docs" / "contract.pdf"
-    if not pdf.exists():
-        pdf.write_bytes(simple_pdf(["Contract"]))
-    path = folder / "manifest.csv"
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    return path
+    return _write_manifest(folder, rows, header)
 
 
 _EDITS = {

@@ -9,7 +9,6 @@ cause) and every problem a manifest row can have.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +27,9 @@ from easyink_ext.workflow import FieldSpec, Signer, WorkflowError, send_for_sign
 from easyink_sandbox import simple_pdf
 from tests.conftest import Recorded
 
-from .conftest import BASE, FaultyTransport
+from .conftest import FaultyTransport
 
 PERSONAL = ("bartholomew", "quist", "5550199", "lease of flat 4b")
-
-
-@pytest.fixture
-async def traced(
-    token: str, transport: FaultyTransport, recorded: Recorded
-) -> AsyncIterator[EasyInk]:
-    async with EasyInk(
-        base_url=BASE,
-        token=token,
-        transport=transport,
-        tracer_provider=recorded.tracer_provider,
-        meter_provider=recorded.meter_provider,
-    ) as client:
-        yield client
 
 
 def _assert_no_personal_data(recorded: Recorded) -> str:
