@@ -29,9 +29,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from easyink_client.api.signing_sessions import get_session
-from easyink_client.models.signing_view import SigningView
-
 from .errors import EasyInkError
 from .ledger import RowRecord
 from .workflow import (
@@ -88,11 +85,7 @@ class SessionReconciler:
         run = _Run(self.ei, recheck_delay=0.0)
         run.draft_id = draft_id
 
-        view = await run.read(
-            lambda: _or_none(
-                lambda: get_session.asyncio(draft_id, client=run.client), SigningView, "getSession"
-            )
-        )
+        view = await run.read(lambda: _or_none(lambda: self.ei.sessions.get(draft_id)))
         if view is not None and _was_started(view):
             return str(draft_id)
         if view is None or view.status.value == "Voided":

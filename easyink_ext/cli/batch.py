@@ -21,43 +21,25 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import attrs
 import click
-from rich.progress import Progress, TaskID
 
-from .._client import BACKENDS, EasyInk, aiohttp_available
-from ..batch import (
-    DEFAULT_LEASE,
-    BatchProgress,
-    BatchResult,
-    RateLimiter,
-    SessionReconciler,
-    category,
-    count_states,
-    ledger_steps,
-    run_batch,
-    subject_conflicts,
-)
-from ..ledger import (
-    Ledger,
-    LedgerBindingError,
-    LedgerError,
-    RowRecord,
-    account_of,
-    bind_ledger,
-    describe,
-    open_ledger,
-)
-from ..manifest import Manifest, ManifestRow, read_manifest
-from ..workflow import SentSession, send_for_signature
+from .._defaults import BACKENDS, DEFAULT_LEASE
 from ._config import Settings
-from ._interrupt import interruptible
-from ._progress import progress_bar
 from ._runtime import CliError, connect, err, out, run
 from ._text import markup
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from .._client import EasyInk
+    from ..batch import BatchProgress, BatchResult
+    from ..ledger import Ledger, RowRecord
+    from ..manifest import Manifest, ManifestRow
+    from ..workflow import SentSession
 
 __all__ = ["batch", "send_row"]
 
@@ -68,6 +50,9 @@ EXIT_UNFINISHED = 5
 
 async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
     """Send one manifest row (progress recorded in the batch ledger row of the calling task)."""
+    from ..batch import ledger_steps
+    from ..workflow import send_for_signature
+
     return await send_for_signature(
         ei,
         documents=[row.file],
@@ -78,7 +63,7 @@ async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
     )
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class _Options:
     ledger: str | None  # None: in memory (the embedded sandbox)
     concurrency: int
@@ -145,6 +130,11 @@ def batch(  # noqa: PLR0917 - one parameter per option
 ) -> None:
     """Send every row of MANIFEST (CSV: file, subject, signer_name, signer_email,
     signer_phone, sequential, key; several signers per row separated by ';')."""
+    from .._client import aiohttp_available
+    from ..batch import count_states
+    from ..ledger import describe, open_ledger
+    from ..manifest import read_manifest
+
     checked = read_manifest(manifest)
     console = out()
     if checked.ignored:
@@ -183,6 +173,8 @@ def batch(  # noqa: PLR0917 - one parameter per option
 
 
 async def _status(opened: Ledger, rows: Sequence[ManifestRow]) -> dict[str, int]:
+    from ..batch import category, subject_conflicts
+
     await opened.open()
     try:
         records = await opened.records([r.key for r in rows])
@@ -219,6 +211,9 @@ async def _send(
     line and exit 4: rows may have been sent that it could not record, ``--reconcile`` finds
     them. A ledger that cannot be opened or is bound elsewhere stops before anything is sent.
     """
+    from ..ledger import LedgerError, open_ledger
+    from ._interrupt import interruptible
+
     opened = open_ledger(options.ledger)
     ready = [False]
     try:
@@ -237,6 +232,8 @@ async def _send(
 
 async def _bind(settings: Settings, opened: Ledger, spec: str) -> None:
     """Refuse a ledger used with another server or account (exit 2, nothing sent)."""
+    from ..ledger import LedgerBindingError, account_of, bind_ledger
+
     assert settings.base_url is not None
     await opened.open()
     try:
@@ -250,6 +247,10 @@ async def _bind(settings: Settings, opened: Ledger, spec: str) -> None:
 async def _send_rows(
     settings: Settings, manifest: Manifest, options: _Options, opened: Ledger, ready: list[bool]
 ) -> list[BatchResult[ManifestRow, SentSession]]:
+    from ..batch import RateLimiter, SessionReconciler, run_batch
+    from ..ledger import describe
+    from ._progress import progress_bar
+
     async with connect(settings, backend=options.backend) as connection:
         ei = connection.ei
         if connection.sandbox is None and options.ledger is not None:
