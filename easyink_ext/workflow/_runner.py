@@ -66,6 +66,7 @@ class _Run:
         self.recheck_delay = recheck_delay
         self.draft_id: UUID | None = None
         self.converted = False
+        self.start_sent = False  # from here on the session is never deleted or voided by us
         self.timings: dict[str, float] = {}
 
     @property

@@ -191,6 +191,7 @@ async def _convert(run: _Run) -> None:
 
 async def _start(run: _Run) -> None:
     async def send() -> bool:
+        run.start_sent = True  # before the request: an answer lost on the way counts as sent
         await run.ei.sessions.start(run.draft)
         return True
 
