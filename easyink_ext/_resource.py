@@ -9,7 +9,9 @@ of their methods calls one of the :class:`ResourceClient` methods below, which h
   the documented shape the call raises
   :class:`~easyink_ext.errors.APIResponseValidationError`, nothing else.
 * **exists**: a 404 answer is ``False``; every other error raises.
-* **Ids**: a path id is a ``UUID`` or its text; anything else is refused before sending.
+* **Ids**: a path id is a ``UUID`` or its text; anything else is refused before sending. An
+  answer that names its own id (a draft's, a session's) must name the one asked for, else the
+  call raises :class:`~easyink_ext.errors.InconsistentResponseError`.
 * **Raw answers**: :func:`raw_response` wraps a method to return a :class:`RawResponse`
   (status, headers and the parsed value) of the last answer the call received.
 """
@@ -17,7 +19,6 @@ of their methods calls one of the :class:`ResourceClient` methods below, which h
 from __future__ import annotations
 
 import functools
-import mimetypes
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from io import BytesIO
@@ -31,7 +32,7 @@ import httpx
 
 from easyink_client.types import File
 
-from ._answers import _LAST_ANSWER, malformed_answer, record_answer
+from ._answers import _LAST_ANSWER, malformed_answer, record_answer, require_same_id
 from .errors import EasyInkError, NotFoundError, RequestValidationError
 
 if TYPE_CHECKING:
@@ -42,10 +43,12 @@ __all__ = [
     "FileInput",
     "RawResponse",
     "ResourceClient",
+    "mime_type",
     "no_body",
     "path_id",
     "raw_response",
     "read_file",
+    "require_answer_id",
 ]
 
 _T = TypeVar("_T")
@@ -100,6 +103,12 @@ def path_id(value: UUID | str, name: str, operation: str) -> str:
         raise RequestValidationError(operation, [problem]) from None
 
 
+def require_answer_id(operation: str, asked: UUID | str, answered: object) -> None:
+    """Refuse an answer about another id than the path's ``asked`` (already checked by
+    :func:`path_id`) with :class:`~easyink_ext.errors.InconsistentResponseError`."""
+    require_same_id(operation, asked if isinstance(asked, UUID) else UUID(asked), answered)
+
+
 def no_body(response: httpx.Response) -> None:
     """The success value of an operation whose answer has no body."""
     return None
@@ -121,8 +130,19 @@ async def read_file(file: FileInput, filename: str | None) -> File:
 
 
 def _file(payload: BinaryIO, name: str) -> File:
-    mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return File(payload=payload, file_name=name, mime_type=mime_type)
+    return File(payload=payload, file_name=name, mime_type=mime_type(name))
+
+
+_MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def mime_type(filename: str) -> str:
+    """The content type an upload named ``filename`` is sent with (PDF, Word, else binary)."""
+    _, dot, extension = filename.lower().rpartition(".")
+    return _MIME_TYPES.get(dot + extension, "application/octet-stream")
 
 
 class ResourceClient:

@@ -25,7 +25,7 @@ Hierarchy::
         └── InternalServerError                        5xx
             └── OutcomeUnknownServerError (also OutcomeUnknownError)
 
-Defined next to the helpers that raise them (all direct subclasses of ``EasyInkError``)::
+Defined next to the helpers that raise them (subclasses of ``EasyInkError``)::
 
     EasyInkError
     ├── WaitTimeoutError (also TimeoutError)        waiters: gave up waiting (``last``)
@@ -35,6 +35,7 @@ Defined next to the helpers that raise them (all direct subclasses of ``EasyInkE
     ├── WorkflowError                               workflow: a step failed (step, draft_id...)
     ├── ReconcileError                              reconcile: the server could not tell
     ├── LedgerError                                 ledger: cannot be opened, read or written
+    │   └── LedgerBindingError                      ledger: bound to another server or account
     └── LeaseLostError                              batch: another worker took the row over
 
 Exception text never contains request headers, tokens or secrets: only the method, the URL
@@ -43,7 +44,6 @@ Exception text never contains request headers, tokens or secrets: only the metho
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -323,6 +323,8 @@ def _parse_api_error(
     Messages are redacted (including the exact ``secrets``, e.g. the token that was sent)
     and truncated; at most ``MAX_INNER_ERRORS`` inner errors are kept.
     """
+    import json  # on the first error answer: `import easyink_ext` stays light
+
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError):

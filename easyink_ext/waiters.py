@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Awaitable, Callable, Collection, Iterator
-from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 import anyio
 import attrs
 
-from easyink_client.api.signing_session_drafts import get_draft
-from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.all_in_one_document import AllInOneDocument
 from easyink_client.models.all_in_one_document_status import AllInOneDocumentStatus
 from easyink_client.models.document_processing_status import DocumentProcessingStatus
@@ -31,10 +28,8 @@ from easyink_client.models.session_status import SessionStatus
 from easyink_client.models.signed_document_status import SignedDocumentStatus
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
-from easyink_client.types import Response
 
 from . import _telemetry
-from ._answers import parsed_answer
 from .errors import EasyInkError
 
 if TYPE_CHECKING:
@@ -179,26 +174,6 @@ def _as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-async def _fetch(operation: str, call: Callable[[], Awaitable[Response[Any]]], kind: type[M]) -> M:
-    """The parsed answer of one read, refused when it is not a ``kind``."""
-    with parsed_answer(operation):
-        response = await call()
-    parsed = response.parsed
-    if not isinstance(parsed, kind):
-        raise EasyInkError(f"unexpected answer to {operation}: HTTP {int(response.status_code)}")
-    return parsed
-
-
-async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
-    call = partial(get_draft.asyncio_detailed, draft_id, client=ei.client)
-    return await _fetch("getDraft", call, SigningConfiguration)
-
-
-async def _get_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    call = partial(get_session.asyncio_detailed, session_id, client=ei.client)
-    return await _fetch("getSession", call, SigningView)
-
-
 def _documents_of(configuration: SigningConfiguration) -> list[tuple[UUID, str, str]]:
     docs = configuration.documents if isinstance(configuration.documents, list) else []
     return [(d.id, d.title if isinstance(d.title, str) else "", str(d.status)) for d in docs]
@@ -259,7 +234,7 @@ async def wait_for_documents_processed(
     """
     draft = _as_uuid(draft_id)
     return await _poll(
-        lambda: _get_draft(ei, draft),
+        lambda: ei.drafts.get(draft),
         _draft_ready,
         timeout=timeout,
         poll=poll,
@@ -304,5 +279,5 @@ async def wait_for_session(
         return text + (" with documents ready)" if documents_ready else ")")
 
     return await _poll(
-        lambda: _get_session(ei, session), done, timeout=timeout, poll=poll, describe=describe
+        lambda: ei.sessions.get(session), done, timeout=timeout, poll=poll, describe=describe
     )

@@ -27,6 +27,10 @@ Rules every implementation keeps (the batch runner relies on them for "sent exac
   keeps its own rate.
 * Leases are compared with the ledger's own clock (the database server's, for PostgreSQL).
 
+A ledger may also offer ``records_by_hint(hints) -> list[RowRecord]`` (the built-in ones do):
+:func:`~easyink_ext.run_batch` then refuses a row known by its content whose hint (subject)
+belongs to another row already sent or in flight.
+
 Times are seconds since the epoch (floats).
 """
 

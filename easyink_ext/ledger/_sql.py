@@ -15,6 +15,7 @@ from ._protocol import FIELDS, RowRecord, RowSpec, RowState
 ROWS = "easyink_batch_rows"
 WORKERS = "easyink_batch_workers"
 RATES = "easyink_batch_rates"
+META = "easyink_batch_meta"
 
 SCHEMA = (
     f"""CREATE TABLE IF NOT EXISTS {ROWS} (
@@ -43,7 +44,14 @@ SCHEMA = (
     id TEXT PRIMARY KEY,
     rate DOUBLE PRECISION NOT NULL
 )""",
+    f"""CREATE TABLE IF NOT EXISTS {META} (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)""",
 )
+
+BIND = f"INSERT INTO {META} (name, value) VALUES (:name, :value) ON CONFLICT (name) DO NOTHING"
+BOUND = f"SELECT name, value FROM {META}"
 
 COLUMNS = (
     "key, digest, position, state, worker, COALESCE(lease_until > {now}, FALSE) AS live, "

@@ -43,6 +43,7 @@ from .._resource import (
     path_id,
     raw_response,
     read_file,
+    require_answer_id,
 )
 from ..downloads import DEFAULT_CHUNK_SIZE, DownloadResult
 
@@ -166,11 +167,13 @@ class Drafts:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -260,16 +263,17 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``draft_id``
         """
 
         url = f"/api/signingSessionDrafts/{path_id(draft_id, 'draft_id', 'getDraft')}"
-        return await self._api.call(
+        answer = await self._api.call(
             _parse_get_draft,
             "getDraft",
             "get",
@@ -277,6 +281,8 @@ class Drafts:
             timeout=timeout,
             extra_headers=extra_headers,
         )
+        require_answer_id("getDraft", draft_id, answer.signing_session_id)
+        return answer
 
     async def update(
         self,
@@ -312,8 +318,8 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -364,8 +370,8 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -411,11 +417,13 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         url = f"/api/signingSessionDrafts/{path_id(draft_id, 'draft_id', 'convertDraft')}/convert"
@@ -511,11 +519,13 @@ class DraftsSync:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -601,12 +611,13 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``draft_id``
         """
 
         return self._ei._run(
@@ -650,8 +661,8 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -697,8 +708,8 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -741,11 +752,13 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         return self._ei._run(
@@ -907,11 +920,13 @@ class DraftDocuments:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -967,8 +982,8 @@ class DraftDocuments:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1017,8 +1032,8 @@ class DraftDocuments:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1092,11 +1107,13 @@ class DraftDocumentsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1149,8 +1166,8 @@ class DraftDocumentsSync:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1200,8 +1217,8 @@ class DraftDocumentsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1335,8 +1352,8 @@ class DraftAttachments:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1384,8 +1401,8 @@ class DraftAttachments:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1461,8 +1478,8 @@ class DraftAttachmentsSync:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1511,8 +1528,8 @@ class DraftAttachmentsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1635,11 +1652,13 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1692,11 +1711,13 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1756,8 +1777,8 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1814,8 +1835,8 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1901,11 +1922,13 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1953,11 +1976,13 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -2014,8 +2039,8 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2068,8 +2093,8 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2232,11 +2257,13 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -2288,8 +2315,8 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2342,8 +2369,8 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2406,8 +2433,8 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2490,11 +2517,13 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -2541,8 +2570,8 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2593,8 +2622,8 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2653,8 +2682,8 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2813,8 +2842,8 @@ class DraftSigningOrder:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2864,8 +2893,8 @@ class DraftSigningOrder:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2936,8 +2965,8 @@ class DraftSigningOrderSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2982,8 +3011,8 @@ class DraftSigningOrderSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)

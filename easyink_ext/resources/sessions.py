@@ -35,6 +35,7 @@ from .._resource import (
     no_body,
     path_id,
     raw_response,
+    require_answer_id,
 )
 from ..downloads import DEFAULT_CHUNK_SIZE, DownloadResult
 from ..pagination import DEFAULT_MAX_PAGES, SortRule, session_items
@@ -143,8 +144,8 @@ class Sessions:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -195,11 +196,12 @@ class Sessions:
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[SigningSessionItem]:
-        """Every matching session, fetching the pages of ``search`` as the iteration needs them.
+        """Every matching session, fetching the pages of ``search`` as needed.
 
-        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``. A server's page
-        count is not trusted: paging stops at a page that brings no session not seen before, and after
-        ``max_pages`` pages (``None``: no cap). A session is never yielded twice.
+        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``.
+        A server's page count is not trusted: paging stops at a page that brings no
+        session not seen before, and after ``max_pages`` pages (``None``: no cap).
+        A session is never yielded twice.
         """
 
         return session_items(
@@ -236,8 +238,8 @@ class Sessions:
             RequestValidationError: the arguments break the API's constraints (nothing is sent)
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -323,16 +325,17 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``session_id``
         """
 
         url = f"/api/signingSessions/{path_id(session_id, 'session_id', 'getSession')}"
-        return await self._api.call(
+        answer = await self._api.call(
             _parse_get_session,
             "getSession",
             "get",
@@ -340,6 +343,8 @@ class Sessions:
             timeout=timeout,
             extra_headers=extra_headers,
         )
+        require_answer_id("getSession", session_id, answer.signing_session_id)
+        return answer
 
     async def duplicate(
         self,
@@ -372,11 +377,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -426,11 +433,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -479,11 +488,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         url = f"/api/signingSessions/{path_id(session_id, 'session_id', 'startSession')}/start"
@@ -529,11 +540,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         url = f"/api/signingSessions/{path_id(session_id, 'session_id', 'voidSession')}/voided"
@@ -635,8 +648,8 @@ class SessionsSync:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -663,11 +676,12 @@ class SessionsSync:
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[SigningSessionItem]:
-        """Every matching session, fetching the pages of ``search`` as the iteration needs them.
+        """Every matching session, fetching the pages of ``search`` as needed.
 
-        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``. A server's page
-        count is not trusted: paging stops at a page that brings no session not seen before, and after
-        ``max_pages`` pages (``None``: no cap). A session is never yielded twice.
+        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``.
+        A server's page count is not trusted: paging stops at a page that brings no
+        session not seen before, and after ``max_pages`` pages (``None``: no cap).
+        A session is never yielded twice.
         """
 
         return self._ei._iterate(
@@ -705,8 +719,8 @@ class SessionsSync:
             RequestValidationError: the arguments break the API's constraints (nothing is sent)
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -790,12 +804,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``session_id``
         """
 
         return self._ei._run(
@@ -836,11 +851,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -885,11 +902,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -931,11 +950,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         return self._ei._run(
@@ -978,11 +999,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         return self._ei._run(
@@ -1182,8 +1205,8 @@ class SessionParticipants:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1261,8 +1284,8 @@ class SessionParticipantsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1360,8 +1383,8 @@ class SessionDocuments:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1436,8 +1459,8 @@ class SessionDocumentsSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1538,8 +1561,8 @@ class SessionAttachments:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1614,8 +1637,8 @@ class SessionAttachmentsSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1717,8 +1740,8 @@ class SessionSignedDocuments:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1794,8 +1817,8 @@ class SessionSignedDocumentsSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1894,8 +1917,8 @@ class SessionAllInOne:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1968,8 +1991,8 @@ class SessionAllInOneSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)

@@ -10,8 +10,6 @@ from uuid import UUID
 
 import anyio
 
-from easyink_client.api.signing_session_drafts import get_draft
-from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
@@ -33,12 +31,6 @@ _T = TypeVar("_T")
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _expect(value: object, kind: type[_T], operation: str) -> _T:
-    if not isinstance(value, kind):
-        raise EasyInkError(f"{operation} returned an unexpected answer: {type(value).__name__}")
-    return value
 
 
 def _require_distinct(ids: Sequence[UUID], what: str, operation: str) -> None:
@@ -71,10 +63,10 @@ class _Run:
     def __init__(self, ei: EasyInk, recheck_delay: float, on_step: OnStep | None = None) -> None:
         self.ei = ei
         self.on_step = on_step
-        self.client = ei.client
         self.recheck_delay = recheck_delay
         self.draft_id: UUID | None = None
         self.converted = False
+        self.start_sent = False  # from here on the session is never deleted or voided by us
         self.timings: dict[str, float] = {}
 
     @property
@@ -101,18 +93,10 @@ class _Run:
         )
 
     async def get_draft(self) -> SigningConfiguration:
-        async def call() -> SigningConfiguration:
-            result = await get_draft.asyncio(self.draft, client=self.client)
-            return _expect(result, SigningConfiguration, "getDraft")
-
-        return await self.read(call)
+        return await self.read(lambda: self.ei.drafts.get(self.draft))
 
     async def get_session(self) -> SigningView:
-        async def call() -> SigningView:
-            result = await get_session.asyncio(self.draft, client=self.client)
-            return _expect(result, SigningView, "getSession")
-
-        return await self.read(call)
+        return await self.read(lambda: self.ei.sessions.get(self.draft))
 
     async def post(self, send: Callable[[], Awaitable[_T]], reconcile: _Reconcile[_T]) -> _T:
         """Send a POST; after an ambiguous failure reconcile, and repeat only if it had no effect.
@@ -155,13 +139,12 @@ class _Run:
         return found
 
 
-async def _or_none(call: Callable[[], Awaitable[object]], kind: type[_T], name: str) -> _T | None:
+async def _or_none(call: Callable[[], Awaitable[_T]]) -> _T | None:
     """The answer of a read, or ``None`` when the object does not exist (404)."""
     try:
-        result = await call()
+        return await call()
     except NotFoundError:
         return None
-    return _expect(result, kind, name)
 
 
 @asynccontextmanager

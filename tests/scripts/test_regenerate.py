@@ -108,14 +108,21 @@ def _tree_digest(root: Path) -> dict[str, str]:
     }
 
 
+# Derived from the spec by scripts/spec_extract.py (run and checked by regenerate.sh).
+_DERIVED = (
+    Path("easyink_ext") / "_request_schemas.json",
+    Path("easyink_sandbox") / "_openapi.json",
+)
+
+
 def _copy_inputs(destination: Path) -> None:
     """Copy what regenerate.sh reads (and the committed package) to another folder."""
     shutil.copytree(_REPO / "openapi", destination / "openapi")
     shutil.copytree(_REPO / "scripts", destination / "scripts")
     shutil.copy2(_REPO / "generator-config.yml", destination / "generator-config.yml")
-    (destination / "easyink_ext").mkdir()
-    name = "_request_schemas.json"
-    shutil.copy2(_REPO / "easyink_ext" / name, destination / "easyink_ext" / name)
+    for derived in _DERIVED:
+        (destination / derived).parent.mkdir(exist_ok=True)
+        shutil.copy2(_REPO / derived, destination / derived)
     shutil.copytree(
         _REPO / _PACKAGE, destination / _PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
     )
@@ -141,15 +148,16 @@ def test_generation_is_byte_identical_in_another_folder(tmp_path: Path) -> None:
     _copy_inputs(copy)
     shutil.rmtree(copy / _PACKAGE)
     shutil.rmtree(copy / _RESOURCES)
-    (copy / "easyink_ext" / "_request_schemas.json").unlink()
+    for derived in _DERIVED:
+        (copy / derived).unlink()
 
     result = _run_script(copy)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert _tree_digest(copy / _PACKAGE) == _tree_digest(_REPO / _PACKAGE)
     assert _tree_digest(copy / _RESOURCES) == _tree_digest(_REPO / _RESOURCES)
-    schemas = Path("easyink_ext") / "_request_schemas.json"
-    assert (copy / schemas).read_bytes() == (_REPO / schemas).read_bytes()
+    for derived in _DERIVED:
+        assert (copy / derived).read_bytes() == (_REPO / derived).read_bytes()
 
 
 @pytest.mark.slow
@@ -238,3 +246,50 @@ def test_a_name_for_a_missing_operation_fails_check(tmp_path: Path) -> None:
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "names operation getArchive, which openapi/easyink.yaml does not have" in result.stderr
+
+
+def _replace_in_table(repo: Path, old: str, new: str) -> None:
+    """Replace the committed naming table's ``old`` text (which must be there) in ``repo``."""
+    table = repo / "scripts" / "resources.yaml"
+    text = table.read_text(encoding="utf-8")
+    assert old in text
+    table.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_answer_id_the_answer_lacks_fails_regeneration(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    _replace_in_table(
+        tmp_path,
+        "    method: sessions.get\n    answer_id: signingSessionId\n",
+        "    method: sessions.get\n    answer_id: sessionIdentifier\n",
+    )
+    committed = (tmp_path / _RESOURCES / "sessions.py").read_bytes()
+
+    result = _run_script(tmp_path)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "scripts/resources.yaml: getSession -> answer_id 'sessionIdentifier': the answer "
+        "(SigningView) has no field 'sessionIdentifier' (its fields: "
+    ) in result.stderr
+    assert "signingSessionId" in result.stderr
+    assert (tmp_path / _RESOURCES / "sessions.py").read_bytes() == committed
+
+
+@pytest.mark.slow
+def test_the_answer_id_check_is_generated(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    _replace_in_table(
+        tmp_path,
+        "  getDraft:\n    method: drafts.get\n    answer_id: signingSessionId\n",
+        "  getDraft: drafts.get\n",
+    )
+
+    result = _run_script(tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    drafts = (tmp_path / _RESOURCES / "drafts.py").read_text(encoding="utf-8")
+    assert "require_answer_id" not in drafts
+    committed = (_REPO / _RESOURCES / "drafts.py").read_text(encoding="utf-8")
+    assert 'require_answer_id("getDraft", draft_id, answer.signing_session_id)' in committed
