@@ -65,9 +65,13 @@ def easyink_command(command: str) -> str | None:
     ``NAME=$(easyink ...)``), else None."""
     parts = [part.strip() for part in command.split("&&")]
     rest = " && ".join(part for part in parts if not part.startswith("pip install "))
-    if rest.split()[0] == "easyink" or _ASSIGNED.match(rest):
+    if rest.startswith("easyink ") or _ASSIGNED.match(rest):
         return rest
     return None
+
+
+def _only_installs(command: str) -> bool:
+    return all(part.strip().startswith("pip install ") for part in command.split("&&"))
 
 
 class ShellParser:
@@ -75,7 +79,11 @@ class ShellParser:
 
     def __call__(self, document: Document) -> Iterable[Region]:
         for region in _BASH(document):
-            commands = shell_commands(str(region.lexemes["source"]))
+            commands = [
+                command
+                for command in shell_commands(str(region.lexemes["source"]))
+                if not _only_installs(command)
+            ]
             runnable = [easyink_command(command) for command in commands]
             if not commands or None in runnable:
                 continue  # shown, not run: installation, export, the generator...

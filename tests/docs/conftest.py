@@ -29,6 +29,7 @@ _VARIABLES = (
     "EASYINK_CLIENT_SECRET",
     "EASYINK_IDENTITY_URL",
     "EASYINK_REDIRECT_URI",
+    "LEDGER_DSN",
 )
 
 
@@ -83,8 +84,14 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pages]:
 
 
 @pytest.fixture
-def page_of(pages: Pages, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Page]:
-    """``page_of(path)`` enters the page's folder and environment for this test."""
+def page_of(
+    pages: Pages, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Callable[[str], Page]:
+    """``page_of(path)`` enters the page's folder and environment for this test.
+
+    A page whose commands use ``$LEDGER_DSN`` (the shared PostgreSQL ledger of a fleet) gets
+    the DSN of the test session's PostgreSQL server there.
+    """
 
     def enter(path: str) -> Page:
         page = pages.enter(path)
@@ -92,6 +99,8 @@ def page_of(pages: Pages, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Pa
             monkeypatch.delenv(name, raising=False)
         for name, value in page.environment.items():
             monkeypatch.setenv(name, value)
+        if "$LEDGER_DSN" in Path(path).read_text(encoding="utf-8"):
+            monkeypatch.setenv("LEDGER_DSN", request.getfixturevalue("postgres").dsn)
         monkeypatch.chdir(page.folder)
         return page
 
