@@ -3,12 +3,14 @@
 * ```` ```python ```` blocks run in order, in one namespace per page (so a page's blocks together
   must define every name they use), each as its own test.
 * ```` ```bash ```` blocks whose commands all run ``easyink`` (``easyink ...`` or
-  ``NAME=$(easyink ...)``) run as one script under ``set -euo pipefail``; ``pip install ... &&``
-  prefixes are dropped (the test environment has the extras). Blocks with other commands
-  (installation, ``export``, the generator) are shown, not run.
-* ```` ```csv title="NAME" ```` blocks are written to the file NAME in the page's folder when
-  they are reached, so a page's manifest is the one its commands use.
+  ``NAME=$(easyink ...)``) or ``pytest`` run as one script under ``set -euo pipefail``;
+  ``pip install ... &&`` prefixes are dropped (the test environment has the extras). Blocks
+  with other commands (installation, ``export``, the generator) are shown, not run.
+* ```` ```LANG title="NAME" ```` blocks (a manifest, a test module) are written to the file
+  NAME in the page's folder when they are reached, so the file a page's commands use is the
+  one it shows.
 * ``<!-- skip: next "reason" -->`` skips the next block, with the reason in the test report.
+* ``$LEDGER_DSN`` in a page's commands is the test session's PostgreSQL server.
 
 Each page runs in its own temporary folder (its working directory, holding the PDFs the pages
 name) with ``EASYINK_BASE_URL`` and ``EASYINK_TOKEN`` naming a sandbox served on 127.0.0.1 for
@@ -60,12 +62,12 @@ def shell_commands(source: str) -> list[str]:
 _ASSIGNED = re.compile(r"^\w+=\$\(easyink\s")
 
 
-def easyink_command(command: str) -> str | None:
+def runnable_command(command: str) -> str | None:
     """The command without its ``pip install ... &&`` prefix if it runs ``easyink`` (also as
-    ``NAME=$(easyink ...)``), else None."""
+    ``NAME=$(easyink ...)``) or ``pytest``, else None."""
     parts = [part.strip() for part in command.split("&&")]
     rest = " && ".join(part for part in parts if not part.startswith("pip install "))
-    if rest.startswith("easyink ") or _ASSIGNED.match(rest):
+    if rest.startswith(("easyink ", "pytest ")) or _ASSIGNED.match(rest):
         return rest
     return None
 
@@ -75,7 +77,7 @@ def _only_installs(command: str) -> bool:
 
 
 class ShellParser:
-    """```bash blocks made only of ``easyink`` commands (install prefixes allowed)."""
+    """```bash blocks made only of ``easyink`` and ``pytest`` commands (installs allowed)."""
 
     def __call__(self, document: Document) -> Iterable[Region]:
         for region in _BASH(document):
@@ -84,7 +86,7 @@ class ShellParser:
                 for command in shell_commands(str(region.lexemes["source"]))
                 if not _only_installs(command)
             ]
-            runnable = [easyink_command(command) for command in commands]
+            runnable = [runnable_command(command) for command in commands]
             if not commands or None in runnable:
                 continue  # shown, not run: installation, export, the generator...
             region.parsed = runnable
