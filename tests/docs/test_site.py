@@ -9,6 +9,7 @@ when CI has just built it with ``mkdocs build --strict``.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -133,3 +134,12 @@ def test_the_cli_page_documents_every_command(site: Path) -> None:
     for command in cli.commands.values():
         assert command.help is not None
         assert command.help.split("\n")[0].strip() in text
+
+
+def test_readme_links_point_to_files_of_the_repository() -> None:
+    """README is read on its own (a repository page): its relative links name files here."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)\s]+)\)", text)
+    relative = [link.split("#")[0] for link in links if _is_internal(link)]
+    missing = [link for link in relative if link and not (ROOT / link).exists()]
+    assert not missing
