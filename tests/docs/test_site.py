@@ -124,6 +124,15 @@ def test_the_reference_shows_every_public_name(pages: dict[Path, _Page]) -> None
     assert not missing
 
 
+def test_the_reference_shows_the_clients_methods(pages: dict[Path, _Page]) -> None:
+    ids = set().union(*(page.ids for page in pages.values()))
+    for client in (easyink_ext.EasyInk, easyink_ext.EasyInkSync):
+        public = [name for name in vars(client) if not name.startswith("_")]
+        assert "with_options" in public
+        missing = [name for name in public if f"easyink_ext.{client.__name__}.{name}" not in ids]
+        assert not missing, client
+
+
 def _commands(group: click.Group, prefix: str) -> Iterator[str]:
     for name, command in group.commands.items():
         yield f"{prefix} {name}"
