@@ -11,12 +11,14 @@ sends the same request sequentially (one in flight) over a warm keep-alive conne
 (d) the same with the OpenTelemetry API installed and no SDK configured (the hooks run and
     find no provider: target d/c <= 1.05),
 (e) the same with the OpenTelemetry SDK: a tracer provider exporting to memory (simple span
-    processor) and a meter provider with an in-memory reader, i.e. the full recording cost.
+    processor) and a meter provider with an in-memory reader, i.e. the full recording cost,
+(f) the resource method on the client of (c): ``ei.sessions.exists(id)`` / ``ei.drafts.get(id)``
+    instead of the generated function (target f/c <= 1.05).
 
 (d) and (e) need ``opentelemetry-api`` / ``opentelemetry-sdk`` (the ``dev`` extra); without
 them their columns read n/a.
 
-Rounds are interleaved (a, b, c, d, e, a, b, ...); the table gives the median round and the
+Rounds are interleaved (a, b, c, d, e, f, a, b, ...); the table gives the median round and the
 least-disturbed (minimum) round per variant, since other load on the machine only adds time.
 
 Usage::
@@ -141,12 +143,20 @@ async def run(args: argparse.Namespace) -> str:
 
                 return call
 
+            async def resource_head() -> object:
+                return await ei.sessions.exists(draft)
+
+            async def resource_get() -> object:
+                return await ei.drafts.get(draft)
+
             easyinks = [c.client if c is not None else None for c in clients.values()]
             endpoints = {
                 "sessionExists (HEAD)": [raw_head, head(generated)]
-                + [head(c) if c is not None else None for c in easyinks],
+                + [head(c) if c is not None else None for c in easyinks]
+                + [resource_head],
                 "getDraft (GET)": [raw_get, get(generated)]
-                + [get(c) if c is not None else None for c in easyinks],
+                + [get(c) if c is not None else None for c in easyinks]
+                + [resource_get],
             }
             lines = [
                 "# Client CPU overhead per request",
@@ -157,11 +167,11 @@ async def run(args: argparse.Namespace) -> str:
                 f"{args.requests} sequential requests per round, {args.rounds} interleaved rounds,"
                 f" {args.warmup} warm-up requests per variant. CPU µs per request.",
                 "(c) EasyInk without OpenTelemetry, (d) OpenTelemetry API without SDK,"
-                " (e) SDK recording to memory.",
+                " (e) SDK recording to memory, (f) the resource method on the client of (c).",
                 "",
                 "| endpoint | stat | (a) raw httpx | (b) generated | (c) EasyInk | (d) +otel API "
-                "| (e) +otel SDK | b/a | c/a | d/c | e/c |",
-                "|---|---|---|---|---|---|---|---|---|---|---|",
+                "| (e) +otel SDK | (f) resource | b/a | c/a | d/c | e/c | f/c |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
             ]
             for name, variants in endpoints.items():
                 for call in variants:
@@ -176,12 +186,12 @@ async def run(args: argparse.Namespace) -> str:
                             samples[index].append(await measure(call, args.requests))
                     clear_spans()
                 for label, stat in (("median", statistics.median), ("min", min)):
-                    a, b, c, d, e = (stat(s) * 1e6 if s else None for s in samples)
-                    assert a is not None and b is not None and c is not None
+                    a, b, c, d, e, f = (stat(s) * 1e6 if s else None for s in samples)
+                    assert a is not None and b is not None and c is not None and f is not None
                     lines.append(
                         f"| {name} | {label} | {a:.0f} | {b:.0f} | {c:.0f} | {_num(d)} "
-                        f"| {_num(e)} | {b / a:.2f} | {c / a:.2f} | {_ratio(d, c)} "
-                        f"| {_ratio(e, c)} |"
+                        f"| {_num(e)} | {f:.0f} | {b / a:.2f} | {c / a:.2f} | {_ratio(d, c)} "
+                        f"| {_ratio(e, c)} | {f / c:.2f} |"
                     )
             return "\n".join(lines)
     finally:

@@ -9,7 +9,14 @@ workflow in one call), waiters, resumable streaming downloads and ``run_batch``
 from typing import TYPE_CHECKING, Any
 
 from ._answers import parsed_answer
-from ._client import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, STAGING_BASE_URL, EasyInk
+from ._client import (
+    PRODUCTION_BASE_URL,
+    SANDBOX_BASE_URL,
+    STAGING_BASE_URL,
+    EasyInk,
+    EasyInkOptions,
+)
+from ._resource import FileInput, RawResponse
 from ._retry import RetryBudget, RetryPolicy
 from ._version import __version__
 from .auth import (
@@ -85,6 +92,11 @@ from .workflow import FieldSpec, SentSession, Signer, WorkflowError, send_for_si
 
 if TYPE_CHECKING:
     from ._aiohttp import AiohttpTransport as AiohttpTransport
+    from .resources import Drafts, DraftsSync, Sessions, SessionsSync
+
+# The namespace classes of ``ei.drafts`` / ``ei.sessions`` (easyink_ext.resources, generated):
+# imported on first use, like the resources themselves.
+_RESOURCE_CLASSES = frozenset({"Drafts", "DraftsSync", "Sessions", "SessionsSync"})
 
 
 def __getattr__(name: str) -> Any:
@@ -94,6 +106,10 @@ def __getattr__(name: str) -> Any:
         from ._aiohttp import AiohttpTransport
 
         return AiohttpTransport
+    if name in _RESOURCE_CLASSES:
+        from . import resources
+
+        return getattr(resources, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -118,10 +134,14 @@ __all__ = [
     "DocumentProcessingError",
     "DownloadError",
     "DownloadResult",
+    "Drafts",
+    "DraftsSync",
     "EasyInk",
     "EasyInkError",
+    "EasyInkOptions",
     "EasyInkSync",
     "FieldSpec",
+    "FileInput",
     "IdentityEndpoints",
     "InconsistentResponseError",
     "InternalServerError",
@@ -141,6 +161,7 @@ __all__ = [
     "PropertySorting",
     "RateLimitError",
     "RateLimiter",
+    "RawResponse",
     "ReconcileError",
     "RefreshingTokenProvider",
     "RequestValidationError",
@@ -152,6 +173,8 @@ __all__ = [
     "SentSession",
     "SessionEndedError",
     "SessionReconciler",
+    "Sessions",
+    "SessionsSync",
     "Signer",
     "SortableProperty",
     "StaticToken",

@@ -26,7 +26,14 @@ import httpx
 
 from .errors import APIResponseValidationError, EasyInkError, _excerpt
 
-__all__ = ["MAX_NUMBER_LENGTH", "CheckedResponse", "parsed_answer", "record_answer", "sent_secrets"]
+__all__ = [
+    "MAX_NUMBER_LENGTH",
+    "CheckedResponse",
+    "malformed_answer",
+    "parsed_answer",
+    "record_answer",
+    "sent_secrets",
+]
 
 # A JSON integer literal longer than this is refused (the API has no such numbers; a huge one
 # costs quadratic time to convert and raises ValueError on Python 3.11+).
@@ -101,6 +108,13 @@ class CheckedResponse(httpx.Response):
         except (ValueError, RecursionError) as exc:
             raise self.validation_error(f"the answer is not usable JSON ({_reason(exc)})") from exc
 
+    def malformed(self, exc: BaseException, operation: str) -> APIResponseValidationError | None:
+        """The typed error for ``exc``, raised while building models from this answer (what
+        the generated functions raise instead); ``None`` when ``exc`` is already typed."""
+        if isinstance(exc, EasyInkError):
+            return None
+        return malformed_answer(self, exc, operation)
+
     def validation_error(self, message: str) -> APIResponseValidationError:
         """The typed error for this answer, with a short redacted snippet of its body."""
         request = self.request
@@ -139,12 +153,23 @@ def parsed_answer(operation: str) -> Iterator[None]:
         answer = _LAST_ANSWER.get()
         if answer is None:
             raise
-        body = answer.content if isinstance(answer, CheckedResponse) else b""
-        raise APIResponseValidationError(
-            f"the answer does not have the documented shape ({type(exc).__name__}: {_reason(exc)})",
-            operation=operation,
-            status_code=answer.status_code,
-            snippet=_excerpt(body, sent_secrets(answer.request)),
-        ) from exc
+        raise malformed_answer(answer, exc, operation) from exc
     finally:
         _LAST_ANSWER.reset(token)
+
+
+def malformed_answer(
+    answer: httpx.Response, exc: BaseException, operation: str
+) -> APIResponseValidationError:
+    """The typed error for a 2xx ``answer`` whose models could not be built (``exc``)."""
+    body = answer.content if isinstance(answer, CheckedResponse) else b""
+    try:
+        secrets = sent_secrets(answer.request)
+    except RuntimeError:  # an answer built without a request
+        secrets = ()
+    return APIResponseValidationError(
+        f"the answer does not have the documented shape ({type(exc).__name__}: {_reason(exc)})",
+        operation=operation,
+        status_code=answer.status_code,
+        snippet=_excerpt(body, secrets),
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
+from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
@@ -41,12 +42,16 @@ if TYPE_CHECKING:
     from opentelemetry.metrics import MeterProvider
     from opentelemetry.trace import TracerProvider
 
+    from ._resource import ResourceClient
+    from .resources import Drafts, Sessions
+
 __all__ = [
     "BACKENDS",
     "PRODUCTION_BASE_URL",
     "SANDBOX_BASE_URL",
     "STAGING_BASE_URL",
     "EasyInk",
+    "EasyInkOptions",
 ]
 
 PRODUCTION_BASE_URL = "https://api.easyink.io"
@@ -73,6 +78,45 @@ class _NotGiven:
 
 
 NOT_GIVEN: Any = _NotGiven()
+
+
+class EasyInkOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`EasyInk` (what :class:`~easyink_ext.EasyInkSync` takes)."""
+
+    base_url: str
+    token: str | None
+    token_provider: TokenProvider | None
+    timeout: float | httpx.Timeout
+    max_retries: int
+    http_client: httpx.AsyncClient | None
+    transport: httpx.AsyncBaseTransport | None
+    pool_shards: int | None
+    limits: httpx.Limits | None
+    validate_requests: bool
+    backoff_base: float
+    backoff_max: float
+    max_retry_after: float
+    retry_budget: RetryBudget | None
+    headers: Mapping[str, str] | None
+    tracer_provider: TracerProvider | None
+    meter_provider: MeterProvider | None
+    propagate_trace_context: bool
+    max_response_bytes: int
+    max_error_bytes: int
+    min_download_rate: float
+    download_rate_window: float
+    allow_insecure_http: bool
+    backend: str
+
+
+class ViewOptions(TypedDict, total=False):
+    """The keyword arguments of :meth:`EasyInk.with_options`."""
+
+    timeout: float | httpx.Timeout
+    max_retries: int
+    backoff_base: float
+    backoff_max: float
+    max_retry_after: float
 
 
 class EasyInk:
@@ -229,11 +273,38 @@ class EasyInk:
             base_url=self._base_url, token=_TOKEN_PLACEHOLDER, timeout=timeout
         )
         client.set_async_httpx_client(self._http)
+        client.set_httpx_client(_refusing_sync_client())
         self._client: AuthenticatedClient = client
+
+    @cached_property
+    def drafts(self) -> Drafts:
+        """Signing session drafts: ``await ei.drafts.create(subject=...)`` and the nested
+        ``documents``, ``attachments``, ``participants``, ``signature_fields``, ``signing_order``.
+        """
+        from .resources import Drafts
+
+        return Drafts(self._resource_client)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        """Signing sessions: ``await ei.sessions.get(session_id)``, ``ei.sessions.list()`` and
+        the nested ``participants``, ``documents``, ``attachments``, ``signed_documents``,
+        ``all_in_one``.
+        """
+        from .resources import Sessions
+
+        return Sessions(self._resource_client)
+
+    @cached_property
+    def _resource_client(self) -> ResourceClient:
+        from ._resource import ResourceClient
+
+        return ResourceClient(self)
 
     @property
     def client(self) -> AuthenticatedClient:
-        """The generated client to pass to ``easyink_client.api`` functions."""
+        """The generated client to pass to ``easyink_client.api`` functions (the lower layer
+        under :attr:`drafts` and :attr:`sessions`; their ``asyncio`` variants only)."""
         return self._client
 
     @property
@@ -289,15 +360,31 @@ class EasyInk:
             }.items()
             if value is not NOT_GIVEN
         }
+        policy = self._policy if not changes else _replace_policy(self._policy, changes)
+        return self._view(
+            self._timeout if timeout is NOT_GIVEN else _as_timeout(timeout), policy, self._headers
+        )
+
+    def _call_view(
+        self, timeout: float | httpx.Timeout | None, extra_headers: Mapping[str, str] | None
+    ) -> EasyInk:
+        """A view for one call: its own timeout (``None``: this one's) and extra headers."""
+        headers = {**self._headers, **extra_headers} if extra_headers else self._headers
+        return self._view(
+            self._timeout if timeout is None else _as_timeout(timeout), self._policy, headers
+        )
+
+    def _view(
+        self, timeout: httpx.Timeout, policy: RetryPolicy, headers: dict[str, str]
+    ) -> EasyInk:
         view = object.__new__(EasyInk)
         view._core = self._core
         view._owner = False
         view._backend = self._backend
         view._base_url = self._base_url
-        view._headers = self._headers
+        view._headers = headers
         view._telemetry = self._telemetry
-        policy = self._policy if not changes else _replace_policy(self._policy, changes)
-        view._setup(self._timeout if timeout is NOT_GIVEN else _as_timeout(timeout), policy)
+        view._setup(timeout, policy)
         return view
 
     def iter_sessions(
@@ -362,6 +449,31 @@ class EasyInk:
             f"EasyInk(base_url={self._base_url!r}, max_retries={self._policy.max_retries}, "
             f"timeout={self._timeout.read!r}, auth={self._core.token_provider!r})"
         )
+
+
+_SYNC_REFUSED = (
+    "the generated sync functions (sync, sync_detailed) would bypass EasyInk (no auth, retries "
+    "or typed errors): use the resources instead, e.g. `await ei.sessions.get(session_id)`, or "
+    "`EasyInkSync(...).sessions.get(session_id)` in blocking code"
+)
+
+
+class _RefuseSync(httpx.BaseTransport):
+    """The sync transport of ``ei.client``: refuses every request, pointing to the resources."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise TypeError(_SYNC_REFUSED)
+
+
+_SYNC_CLIENT: httpx.Client | None = None
+
+
+def _refusing_sync_client() -> httpx.Client:
+    """One ``httpx.Client`` shared by every EasyInk, whose requests raise ``TypeError``."""
+    global _SYNC_CLIENT  # noqa: PLW0603 - built once, on first use
+    if _SYNC_CLIENT is None:
+        _SYNC_CLIENT = httpx.Client(transport=_RefuseSync(), trust_env=False)
+    return _SYNC_CLIENT
 
 
 def _default_transport(

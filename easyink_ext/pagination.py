@@ -13,11 +13,13 @@ session not seen on an earlier page, and after ``max_pages`` pages (default
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
 from enum import Enum
+from typing import Protocol
 from uuid import UUID
 
 import attrs
+import httpx
 
 from easyink_client import AuthenticatedClient, Client
 from easyink_client.api.signing_sessions import search_sessions
@@ -36,6 +38,8 @@ __all__ = [
     "SortableProperty",
     "iter_sessions",
     "search_pages",
+    "session_items",
+    "session_pages",
     "sort_by",
     "sorting_to_query",
 ]
@@ -84,6 +88,48 @@ def sorting_to_query(sorting: Iterable[SortRule]) -> list[str]:
     return out
 
 
+class _Search(Protocol):
+    """A ``searchSessions`` call: ``ei.sessions.search`` or the generated function, adapted."""
+
+    def __call__(
+        self,
+        *,
+        page_index: int | Unset = ...,
+        page_size: int | Unset = ...,
+        sorting_properties: list[str] | Unset = ...,
+        statuses: list[SearchStatus] | Unset = ...,
+        timeout: float | httpx.Timeout | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+    ) -> Awaitable[SigningSessionSearchResult]: ...
+
+
+def _generated_search(client: AuthenticatedClient | Client) -> _Search:
+    """The generated ``search_sessions`` function as a :class:`_Search` (typed errors only)."""
+
+    async def search(
+        *,
+        page_index: int | Unset = 0,
+        page_size: int | Unset = 20,
+        sorting_properties: list[str] | Unset = UNSET,
+        statuses: list[SearchStatus] | Unset = UNSET,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SigningSessionSearchResult:
+        with parsed_answer("searchSessions"):
+            page = await search_sessions.asyncio(
+                client=client,
+                page_index=page_index,
+                page_size=page_size,
+                statuses=statuses,
+                sorting_properties=sorting_properties,
+            )
+        if not isinstance(page, SigningSessionSearchResult):
+            raise EasyInkError(f"searchSessions returned no result page (page {page_index})")
+        return page
+
+    return search
+
+
 async def search_pages(
     client: AuthenticatedClient | Client,
     *,
@@ -94,36 +140,16 @@ async def search_pages(
     max_pages: int | None = DEFAULT_MAX_PAGES,
 ) -> AsyncIterator[SigningSessionSearchResult]:
     """Yield result pages from ``start_page`` until the last one (see the module docstring)."""
-    if max_pages is not None and max_pages < 1:
-        raise ValueError("max_pages must be >= 1 or None")
-    status_list: list[SearchStatus] | Unset = (
-        UNSET if statuses is None else [SearchStatus(s) for s in statuses]
+    pages = session_pages(
+        _generated_search(client),
+        statuses=statuses,
+        sorting=sorting,
+        page_size=page_size,
+        start_page=start_page,
+        max_pages=max_pages,
     )
-    sort_list: list[str] | Unset = UNSET if sorting is None else sorting_to_query(sorting)
-    page_index = start_page
-    seen: set[UUID] = set()
-    fetched = 0
-    while True:
-        with parsed_answer("searchSessions"):
-            page = await search_sessions.asyncio(
-                client=client,
-                page_index=page_index,
-                page_size=page_size,
-                statuses=status_list,
-                sorting_properties=sort_list,
-            )
-            if not isinstance(page, SigningSessionSearchResult):
-                raise EasyInkError(f"searchSessions returned no result page (page {page_index})")
-            ids = {item.id for item in page.items or []}
-        fetched += 1
-        new = ids - seen
-        seen |= ids
+    async for page in pages:
         yield page
-        if not new or page_index + 1 >= page.pages_count:
-            return
-        if max_pages is not None and fetched >= max_pages:
-            return
-        page_index += 1
 
 
 async def iter_sessions(
@@ -135,9 +161,79 @@ async def iter_sessions(
     max_pages: int | None = DEFAULT_MAX_PAGES,
 ) -> AsyncIterator[SigningSessionItem]:
     """Yield every matching session, fetching pages lazily."""
+    items = session_items(
+        _generated_search(client),
+        statuses=statuses,
+        sorting=sorting,
+        page_size=page_size,
+        max_pages=max_pages,
+    )
+    async for item in items:
+        yield item
+
+
+async def session_pages(
+    search: _Search,
+    *,
+    statuses: Iterable[SearchStatus | str] | None = None,
+    sorting: Iterable[SortRule] | None = None,
+    page_size: int = 20,
+    start_page: int = 0,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> AsyncIterator[SigningSessionSearchResult]:
+    """Yield the result pages of ``search`` (``ei.sessions.search``) with the module's bounds."""
+    if max_pages is not None and max_pages < 1:
+        raise ValueError("max_pages must be >= 1 or None")
+    status_list: list[SearchStatus] | Unset = (
+        UNSET if statuses is None else [SearchStatus(s) for s in statuses]
+    )
+    sort_list: list[str] | Unset = UNSET if sorting is None else sorting_to_query(sorting)
+    page_index = start_page
     seen: set[UUID] = set()
-    pages = search_pages(
-        client, statuses=statuses, sorting=sorting, page_size=page_size, max_pages=max_pages
+    fetched = 0
+    while True:
+        page = await search(
+            page_index=page_index,
+            page_size=page_size,
+            statuses=status_list,
+            sorting_properties=sort_list,
+            timeout=timeout,
+            extra_headers=extra_headers,
+        )
+        ids = {item.id for item in page.items or []}
+        fetched += 1
+        new = ids - seen
+        seen |= ids
+        yield page
+        if not new or page_index + 1 >= page.pages_count:
+            return
+        if max_pages is not None and fetched >= max_pages:
+            return
+        page_index += 1
+
+
+async def session_items(
+    search: _Search,
+    *,
+    statuses: Iterable[SearchStatus | str] | None = None,
+    sorting: Iterable[SortRule] | None = None,
+    page_size: int = 20,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    timeout: float | httpx.Timeout | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> AsyncIterator[SigningSessionItem]:
+    """Yield every session the pages of ``search`` list, once each, fetching pages lazily."""
+    seen: set[UUID] = set()
+    pages = session_pages(
+        search,
+        statuses=statuses,
+        sorting=sorting,
+        page_size=page_size,
+        max_pages=max_pages,
+        timeout=timeout,
+        extra_headers=extra_headers,
     )
     async for page in pages:
         for item in page.items or []:

@@ -33,8 +33,9 @@ import functools
 import inspect
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from functools import cached_property
 from types import TracebackType
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
@@ -46,6 +47,12 @@ from easyink_client.models.signing_session_search_result import SigningSessionSe
 from . import downloads, pagination, waiters, workflow
 from ._client import EasyInk
 from .batch import BatchResult, run_batch
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._client import EasyInkOptions, ViewOptions
+    from .resources import DraftsSync, SessionsSync
 
 __all__ = ["EasyInkSync"]
 
@@ -256,7 +263,7 @@ class EasyInkSync:
     * ``ei.with_options(...)``: a view sharing the loop, pool, auth and retry budget.
     """
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, **options: Unpack[EasyInkOptions]) -> None:
         inspect.signature(EasyInk).bind(**options)  # unknown keywords fail here, not later
         self._options = options
         self._runtime = _Runtime()
@@ -346,7 +353,22 @@ class EasyInkSync:
         """The async ``EasyInk`` this facade runs (use it inside coroutines given to ``call``)."""
         return self._async_client()
 
-    def with_options(self, **options: Any) -> EasyInkSync:
+    @cached_property
+    def drafts(self) -> DraftsSync:
+        """Blocking ``ei.drafts``: the methods of ``EasyInk.drafts`` with the same names and
+        arguments (the client must be open)."""
+        from .resources import DraftsSync
+
+        return DraftsSync(self, self._async_client().drafts)
+
+    @cached_property
+    def sessions(self) -> SessionsSync:
+        """Blocking ``ei.sessions`` (``list`` is a plain iterator); the client must be open."""
+        from .resources import SessionsSync
+
+        return SessionsSync(self, self._async_client().sessions)
+
+    def with_options(self, **options: Unpack[ViewOptions]) -> EasyInkSync:
         """A view with other per-call settings (``timeout``, ``max_retries``, ``backoff_base``,
         ``backoff_max``, ``max_retry_after``) sharing this client's loop, pool, auth and budget.
 

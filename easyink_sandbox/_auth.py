@@ -137,6 +137,17 @@ class AuthService:
             raise _unauthorized("The access token has been revoked", invalid=True)
         return user
 
+    def subject(self, authorization: str | None) -> str | None:
+        """The user a Bearer token of this app names, expired or not; None for anything else."""
+        try:
+            return self.authenticate(authorization)
+        except ApiError:
+            pass
+        if not authorization or authorization[:7].lower() != "bearer ":
+            return None
+        cached = self._verified.get(authorization[7:].strip())
+        return None if cached is None else cached[0]
+
     # -- endpoints --------------------------------------------------------------------------
 
     async def authorize(self, request: Request) -> Response:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Callable, Generator
+from typing import TypeVar
 
 import attrs
 import uvicorn
 
 from ._config import SandboxConfig
-from ._faults import ConnectionDropped
+from ._faults import ASGIApp, ConnectionDropped
 from .app import Sandbox, SandboxApp, create_app
+
+_T = TypeVar("_T")
 
 
 class _DropFilter(logging.Filter):
@@ -52,7 +56,7 @@ class RunningServer:
     server: uvicorn.Server
 
 
-def _server(app: SandboxApp, host: str, port: int, log_level: str) -> _Server:
+def _server(app: ASGIApp, host: str, port: int, log_level: str) -> _Server:
     quiet_drops()
     config = uvicorn.Config(
         app,
@@ -100,7 +104,12 @@ async def run_server(
 
 
 class SandboxThread:
-    """A sandbox served by uvicorn in a background thread (for synchronous code)."""
+    """A sandbox served by uvicorn in a background thread (for synchronous code).
+
+    ``middleware``, when given, wraps the app: the server serves ``middleware(app)``.
+    The sandbox's state belongs to the server's thread: change it from another thread with
+    :meth:`call`.
+    """
 
     def __init__(
         self,
@@ -109,20 +118,55 @@ class SandboxThread:
         port: int = 0,
         *,
         log_level: str = "warning",
+        middleware: Callable[[SandboxApp], ASGIApp] | None = None,
     ) -> None:
         self.app = create_app(config)
         self.sandbox = self.app.sandbox
         self._host = host
-        self._server = _server(self.app, host, port, log_level)
+        served: ASGIApp = self.app if middleware is None else middleware(self.app)
+        self._server = _server(served, host, port, log_level)
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._error: BaseException | None = None
         self.url = ""
 
     def _run(self) -> None:
         try:
-            asyncio.run(self._server.serve())
+            asyncio.run(self._serve())
         except BaseException as exc:
             self._error = exc
+        finally:
+            self._loop = None
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        await self._server.serve()
+
+    def call(self, func: Callable[[], _T], *, timeout: float = 30.0) -> _T:
+        """Run ``func`` in the server's thread, between two steps of its requests; its result.
+
+        The exception ``func`` raises is raised here. From the server's own thread (a request
+        handler) ``func`` runs at once.
+        """
+        loop = self._loop
+        if loop is None or self._thread is None:
+            raise RuntimeError("the sandbox server is not running")
+        if threading.current_thread() is self._thread:
+            return func()
+        future: concurrent.futures.Future[_T] = concurrent.futures.Future()
+
+        def run() -> None:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(func())
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+        loop.call_soon_threadsafe(run)
+        try:
+            return future.result(timeout)
+        finally:
+            future.cancel()
 
     def start(self) -> SandboxThread:
         """Start serving; returns once the socket listens (``url`` is then set)."""

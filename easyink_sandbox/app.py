@@ -205,6 +205,12 @@ class SandboxApp(Starlette):
             return
         await self._fault_layer(scope, receive, send, self._serve)
 
+    def route_path(self, scope: Scope) -> str | None:
+        """The path template (``/api/signingSessions/{signingSessionId}``...) a request's
+        ASGI scope matches, None when no route of the sandbox does."""
+        found = self._index.match(scope)
+        return None if found is None else found[0].path
+
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = self._index.match(scope)
         if found is None:

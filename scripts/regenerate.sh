@@ -22,7 +22,10 @@
 #
 # Inputs: openapi/easyink.yaml, generator-config.yml, scripts/templates/ (template overrides).
 # Also derived from the spec, and checked the same way: easyink_ext/_request_schemas.json, the
-# request-side schemas that easyink_ext validates input against before sending anything.
+# request-side schemas that easyink_ext validates input against before sending anything, and
+# easyink_ext/resources/, the resource layer (`ei.drafts.create(...)`), written by
+# scripts/resources_gen.py with the generator's own parser from the spec and the naming table
+# scripts/resources.yaml (an operation without a name there stops the run with a message).
 set -euo pipefail
 
 # Exact versions of the generator and of everything it imports, so two machines produce the same
@@ -61,6 +64,10 @@ CONFIG='generator-config.yml'
 TEMPLATES='scripts/templates'
 # Run as a file (not `-m`): it needs only the standard library and PyYAML, not easyink_ext's deps.
 EXTRACT='scripts/spec_extract.py'
+# The resource layer: generated with the pinned generator's parser and templates.
+RESOURCES='easyink_ext/resources'
+RESOURCES_GEN='scripts/resources_gen.py'
+RESOURCES_TABLE='scripts/resources.yaml'
 
 usage() {
     sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -99,7 +106,7 @@ if [[ "$mode" == 'report' ]]; then
     exit "$status"
 fi
 
-for input in "$SPEC" "$CONFIG" "$TEMPLATES"; do
+for input in "$SPEC" "$CONFIG" "$TEMPLATES" "$RESOURCES_TABLE"; do
     if [[ ! -e "$input" ]]; then
         echo "regenerate: missing input $input" >&2
         exit 2
@@ -210,6 +217,19 @@ if grep -qv '^Generating ' "$work/generate.log"; then
     cat "$work/generate.log" >&2
 fi
 
+# The resource layer, formatted by the pinned ruff with this repository's line length.
+resources_out="$work/resources"
+if ! "$venv/bin/python" "$RESOURCES_GEN" "$resources_out"; then
+    echo "regenerate: the resource layer was not generated (see above)" >&2
+    exit 1
+fi
+# First-party packages named explicitly: ruff would otherwise look for them in the current folder.
+"$venv/bin/ruff" check --isolated --no-cache --fix-only --target-version py310 --line-length 100 \
+    --select F401,I --config "lint.isort.known-first-party = ['easyink_client', 'easyink_ext']" \
+    --quiet "$resources_out"
+"$venv/bin/ruff" format --isolated --no-cache --target-version py310 --line-length 100 \
+    --quiet "$resources_out"
+
 # `--meta none` writes no PEP 561 marker; the package ships typed code.
 printf '# Marker file for PEP 561\n' >"$out/py.typed"
 # Nothing but sources belongs in the package.
@@ -225,17 +245,29 @@ if [[ "$mode" == 'check' ]]; then
     mv "$out" "$work/generated"
     status=0
     (cd "$work" && diff -ru -x '__pycache__' -x '*.pyc' committed/ generated/) || status=$?
+    if [[ $status -le 1 ]]; then
+        ln -s "$repo_root/$RESOURCES" "$work/committed_resources"
+        mv "$resources_out" "$work/generated_resources"
+        resources_status=0
+        (cd "$work" && diff -ru -x '__pycache__' -x '*.pyc' committed_resources/ \
+            generated_resources/) || resources_status=$?
+        if [[ $resources_status -ne 0 ]]; then
+            echo "regenerate: $RESOURCES/ differs from the generated code" >&2
+            status=$resources_status
+        fi
+    fi
     if [[ $status -le 1 ]] && ! "$venv/bin/python" "$EXTRACT" --check; then
         status=1
     fi
     if [[ $status -eq 1 ]]; then
-        echo "regenerate: $PACKAGE/ differs from the generated code; run scripts/regenerate.sh" >&2
+        echo "regenerate: $PACKAGE/ (or $RESOURCES/) differs from the generated code;" \
+            "run scripts/regenerate.sh" >&2
         exit 1
     fi
     if [[ $status -ne 0 ]]; then
         exit 2
     fi
-    echo "regenerate: $PACKAGE/ is up to date" >&2
+    echo "regenerate: $PACKAGE/ and $RESOURCES/ are up to date" >&2
     # Breaking changes since $ref need a version bump and a CHANGELOG entry (outside git: no REF).
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         run_report check-release "$ref" || exit $?
@@ -252,5 +284,10 @@ if [[ -e "$PACKAGE" ]]; then
 fi
 mv "$out" "$PACKAGE"
 echo "regenerate: wrote $PACKAGE/ from $SPEC" >&2
+if [[ -e "$RESOURCES" ]]; then
+    mv "$RESOURCES" "$work/previous_resources"
+fi
+mv "$resources_out" "$RESOURCES"
+echo "regenerate: wrote $RESOURCES/ from $SPEC and $RESOURCES_TABLE" >&2
 "$venv/bin/python" "$EXTRACT"
 echo "regenerate: wrote easyink_ext/_request_schemas.json from $SPEC" >&2

@@ -16,6 +16,8 @@ import yaml
 SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi" / "easyink.yaml"
 AUDIT_TRAIL_PATH = "/api/signingSessions/{signingSessionId}/auditTrail"
 AUDIT_TRAIL_OPERATION = "getSessionAuditTrail"
+# Its name in the resource layer's naming table (scripts/resources.yaml).
+AUDIT_TRAIL_METHOD = "sessions.audit_trail"
 NEW_REQUEST_FIELD = ("CreateDraftRequest", "externalReference")
 REMOVED_RESPONSE_FIELD = ("SignedDocument", "title")
 NEWLY_REQUIRED_FIELD = ("DuplicateSessionRequest", "subject")
@@ -91,6 +93,13 @@ def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
 def add_audit_trail_operation(document: dict[str, Any]) -> None:
     """A new GET operation on a session, with no example (its answer is built from the schema)."""
     document["paths"][AUDIT_TRAIL_PATH] = copy.deepcopy(_AUDIT_TRAIL)
+
+
+def name_audit_trail_operation(table: Path) -> None:
+    """Name the new operation in the naming table of a copy (``scripts/resources.yaml``)."""
+    text = table.read_text(encoding="utf-8")
+    entry = f"operations:\n  {AUDIT_TRAIL_OPERATION}: {AUDIT_TRAIL_METHOD}\n"
+    table.write_text(text.replace("operations:\n", entry, 1), encoding="utf-8")
 
 
 def add_optional_request_field(document: dict[str, Any]) -> None:

@@ -17,7 +17,9 @@ skipped when aiohttp is not installed, except with ``EASYINK_REQUIRE_BACKENDS=1`
 Shared by every area: the mock API (``MockAPI`` with the ``api`` fixture, ``mock_client``, the
 ids its answers use), the sandbox in process (``sandbox_config`` -> ``app`` -> ``sandbox``) and
 the sandbox served on 127.0.0.1 (``sandbox_server``), the OpenTelemetry recorders
-(``recorded``) and PostgreSQL (``postgres``, ``pg_dsn``).
+(``recorded``) and PostgreSQL (``postgres``, ``pg_dsn``). A test that needs an account on a
+served sandbox, not its whole state, takes the ``easyink_sandbox`` fixture of the package's own
+pytest plugin (``easyink_sandbox/testing``) instead of ``sandbox_server``.
 """
 
 from __future__ import annotations

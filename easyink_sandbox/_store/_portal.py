@@ -128,11 +128,14 @@ class PortalRules(StoreCore):
         parts.append(_pdf.audit_trail_pdf(title, events))
         session.all_in_one = BytesBlob(_pdf.concatenate(parts))
 
-    def decline(self, user: str, session_id: str, participant_id: str) -> Participant:
-        """The participant declines: the session becomes Declined."""
+    def decline(
+        self, user: str, session_id: str, participant_id: str, reason: str | None = None
+    ) -> Participant:
+        """The participant declines (``reason`` goes into the audit trail): session Declined."""
         session = self.session(user, session_id)
         participant = self._portal_participant(session, participant_id)
         participant.status = "Declined"
         session.status = "Declined"
-        self._event(session, f"{participant.display_name} declined to sign")
+        because = f": {reason}" if reason else ""
+        self._event(session, f"{participant.display_name} declined to sign{because}")
         return participant

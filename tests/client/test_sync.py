@@ -40,7 +40,8 @@ from easyink_ext import (
     RequestValidationError,
     Signer,
 )
-from easyink_sandbox import RequestRecord, Sandbox, SandboxThread, simple_pdf
+from easyink_sandbox import simple_pdf
+from easyink_sandbox.testing import ApiRequest, EasyInkSandbox
 
 pytestmark = pytest.mark.integration
 
@@ -48,10 +49,12 @@ _FAST_POLL = PollPolicy(initial=0.02, maximum=0.2, multiplier=1.5)
 
 
 @pytest.fixture
-def ei(sandbox_server: SandboxThread, backend: str) -> Iterator[EasyInkSync]:
-    token = sandbox_server.sandbox.issue_token()
+def ei(easyink_sandbox: EasyInkSandbox, backend: str) -> Iterator[EasyInkSync]:
     with EasyInkSync(
-        base_url=sandbox_server.url, token=token, backoff_base=0.001, backend=backend
+        base_url=easyink_sandbox.url,
+        token=easyink_sandbox.token,
+        backoff_base=0.001,
+        backend=backend,
     ) as client:
         assert client.aio.backend == backend
         yield client
@@ -64,40 +67,25 @@ def _draft(ei: EasyInkSync, subject: str) -> UUID:
 
 
 class _Log:
-    """The sandbox's request log, read once it holds every answered request.
+    """This test's requests as the sandbox recorded them, since the last :meth:`reset`."""
 
-    The sandbox records a request just after sending the answer, so the client can have the
-    answer before the record exists. A response hook on the facade's ``httpx.AsyncClient``
-    counts the answers received; :meth:`settled` waits until the log has caught up.
-    """
-
-    def __init__(self, ei: EasyInkSync, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: EasyInkSandbox) -> None:
         self._sandbox = sandbox
-        self._answered = 0
         self._base = 0
 
-        async def count(response: httpx.Response) -> None:
-            self._answered += 1
-
-        ei.aio.http_client.event_hooks["response"].append(count)
-
-    def settled(self) -> list[RequestRecord]:
-        while len(self._sandbox.request_log) < self._answered - self._base:
-            time.sleep(0.001)
-        return list(self._sandbox.request_log)
+    def settled(self) -> list[ApiRequest]:
+        return self._sandbox.requests[self._base :]
 
     def reset(self) -> None:
-        self.settled()
-        self._sandbox.reset_log()
-        self._base = self._answered
+        self._base = len(self._sandbox.requests)
 
     def searches(self) -> int:
-        return sum(1 for r in self.settled() if r[0] == "GET" and r[1] == "/api/signingSessions")
+        return sum(1 for r in self.settled() if r.operation_id == "searchSessions")
 
 
 @pytest.fixture
-def log(ei: EasyInkSync, sandbox_server: SandboxThread) -> _Log:
-    return _Log(ei, sandbox_server.sandbox)
+def log(easyink_sandbox: EasyInkSandbox) -> _Log:
+    return _Log(easyink_sandbox)
 
 
 def test_call_injects_the_client_and_returns_results(ei: EasyInkSync, log: _Log) -> None:
@@ -106,7 +94,7 @@ def test_call_injects_the_client_and_returns_results(ei: EasyInkSync, log: _Log)
     assert isinstance(config, SigningConfiguration)
     assert config.signing_session_id == draft
     assert config.subject == "sync draft"
-    assert [(r[0], r[2]) for r in log.settled()] == [("POST", 200), ("GET", 200)]
+    assert [(r.method, r.status) for r in log.settled()] == [("POST", 200), ("GET", 200)]
 
     async def no_client(value: int) -> int:  # no client parameter: nothing is added
         await anyio.lowlevel.checkpoint()
@@ -123,12 +111,11 @@ def test_call_injects_the_client_and_returns_results(ei: EasyInkSync, log: _Log)
 
 
 def test_generated_sync_functions_are_refused(
-    ei: EasyInkSync, sandbox_server: SandboxThread
+    ei: EasyInkSync, easyink_sandbox: EasyInkSandbox
 ) -> None:
-    sandbox = sandbox_server.sandbox
     with pytest.raises(TypeError, match="asyncio variant"):
         ei.call(create_draft.sync, body=CreateDraftRequest(subject="x"))  # type: ignore[arg-type]
-    assert sandbox.request_log == []
+    assert easyink_sandbox.requests == []
 
 
 def test_typed_errors_are_raised_in_the_calling_thread(ei: EasyInkSync) -> None:
@@ -153,12 +140,10 @@ def test_request_validation_happens_before_any_request(ei: EasyInkSync, log: _Lo
     with pytest.raises(RequestValidationError, match="phone"):
         ei.call(add_draft_participant.asyncio, draft, body=request)
     ei.call(get_draft.asyncio, draft)  # a request that does reach the sandbox, for contrast
-    assert [(r[0], r[2]) for r in log.settled()] == [("GET", 200)]
+    assert [(r.method, r.status) for r in log.settled()] == [("GET", 200)]
 
 
-def test_send_sign_wait_and_download(
-    ei: EasyInkSync, sandbox_server: SandboxThread, tmp_path: Path
-) -> None:
+def test_send_sign_wait_and_download(ei: EasyInkSync, tmp_path: Path) -> None:
     sent = ei.send_for_signature(
         documents=[("contract.pdf", simple_pdf(["Contract"]))],
         signers=[Signer("Ann Lee", email="ann@example.com"), Signer("Bo Chen", phone="5551234567")],
@@ -298,9 +283,8 @@ def test_one_easyink_and_pool_throughout(ei: EasyInkSync) -> None:
     assert ei.aio is aio
 
 
-def test_use_after_close_raises(sandbox_server: SandboxThread) -> None:
-    server = sandbox_server
-    client = EasyInkSync(base_url=server.url, token=server.sandbox.issue_token())
+def test_use_after_close_raises(easyink_sandbox: EasyInkSandbox) -> None:
+    client = EasyInkSync(base_url=easyink_sandbox.url, token=easyink_sandbox.token)
     with pytest.raises(RuntimeError, match="not open"):
         client.call(get_draft.asyncio, uuid4())
     with client as ei:
@@ -352,8 +336,7 @@ async def _sleep_until_cancelled(started: threading.Event, steps: list[str]) -> 
         steps.append("unwound")
 
 
-def test_close_cancels_calls_running_in_other_threads(sandbox_server: SandboxThread) -> None:
-    server = sandbox_server
+def test_close_cancels_calls_running_in_other_threads(easyink_sandbox: EasyInkSandbox) -> None:
     started = threading.Event()
     steps: list[str] = []
     outcome: list[BaseException] = []
@@ -364,7 +347,7 @@ def test_close_cancels_calls_running_in_other_threads(sandbox_server: SandboxThr
         except BaseException as exc:
             outcome.append(exc)
 
-    with EasyInkSync(base_url=server.url, token="t") as ei:
+    with EasyInkSync(base_url=easyink_sandbox.url, token="t") as ei:
         thread = threading.Thread(target=caller)
         thread.start()
         started.wait()

@@ -1,4 +1,4 @@
-"""Waiters, downloads and run_batch against the sandbox served on 127.0.0.1 (``sandbox_server``).
+"""Waiters, downloads and run_batch against the sandbox served on 127.0.0.1 (``easyink_sandbox``).
 
 Every test runs on both backends (the ``ei`` fixture takes ``backend``).
 """
@@ -34,7 +34,7 @@ from easyink_ext.waiters import (
     wait_for_documents_processed,
     wait_for_session,
 )
-from easyink_sandbox import SandboxConfig, SandboxThread
+from easyink_sandbox.testing import EasyInkSandbox
 
 from .._sandbox_flow import new_draft, started_session, upload
 
@@ -44,9 +44,9 @@ FAST = PollPolicy(initial=0.01, maximum=0.05, jitter=0.1)
 
 
 @pytest.fixture
-async def ei(sandbox_server: SandboxThread, backend: str) -> AsyncIterator[EasyInk]:
+async def ei(easyink_sandbox: EasyInkSandbox, backend: str) -> AsyncIterator[EasyInk]:
     async with EasyInk(
-        base_url=sandbox_server.url, token=sandbox_server.sandbox.issue_token(), backend=backend
+        base_url=easyink_sandbox.url, token=easyink_sandbox.token, backend=backend
     ) as client:
         yield client
 
@@ -61,17 +61,13 @@ def _entries(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
 
-def _count(sandbox_server: SandboxThread, method: str, path: str) -> int:
-    return sum(
-        1 for r in sandbox_server.sandbox.request_log if r.method == method and r.path == path
-    )
+def _count(sandbox: EasyInkSandbox, method: str, path: str) -> int:
+    return sum(1 for r in sandbox.requests if r.method == method and r.path == path)
 
 
-@pytest.mark.parametrize(
-    "sandbox_config", [SandboxConfig(processing_delay=600.0, token_ttl=86_400.0)], ids=["delay"]
-)
+@pytest.mark.easyink_sandbox(processing_delay=600.0, token_ttl=86_400.0)
 async def test_wait_for_documents_processed_on_a_real_draft(
-    sandbox_server: SandboxThread, ei: EasyInk
+    easyink_sandbox: EasyInkSandbox, ei: EasyInk
 ) -> None:
     draft = await new_draft(ei)
     await upload(ei, draft)
@@ -85,22 +81,22 @@ async def test_wait_for_documents_processed_on_a_real_draft(
     async with anyio.create_task_group() as tg:
         tg.start_soon(waiter)
         # It polls while the documents are processing.
-        await _wait_until(lambda: _count(sandbox_server, "GET", path) >= 2)
+        await _wait_until(lambda: _count(easyink_sandbox, "GET", path) >= 2)
         assert not result
-        sandbox_server.sandbox.advance_time(600)  # processing finishes
+        easyink_sandbox.advance_time(600)  # processing finishes
     (config,) = result
     assert config.documents and len(config.documents) == 2
     assert all(d.status == "ProcessingReady" for d in config.documents)
     # The waiter saw Processing first, then stopped polling once ready.
     first = await get_draft.asyncio(draft, client=ei.client)
     assert isinstance(first, SigningConfiguration)
-    polls = _count(sandbox_server, "GET", path)
+    polls = _count(easyink_sandbox, "GET", path)
     await anyio.sleep(0.1)
-    assert _count(sandbox_server, "GET", path) == polls
+    assert _count(easyink_sandbox, "GET", path) == polls
 
 
 async def test_wait_for_session_and_download_signed_pdfs(
-    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path
+    easyink_sandbox: EasyInkSandbox, ei: EasyInk, tmp_path: Path
 ) -> None:
     session, document, signers = await started_session(ei, signers=2)
     views = []
@@ -115,7 +111,7 @@ async def test_wait_for_session_and_download_signed_pdfs(
         for pid in signers:
             await anyio.sleep(0.05)
             assert not views
-            sandbox_server.sandbox.sign(str(session), str(pid))
+            easyink_sandbox.sign(session, pid)
     (view,) = views
     assert view.status == "Finished"
     assert isinstance(view.signed_documents, list) and len(view.signed_documents) == 2
@@ -141,10 +137,10 @@ async def test_wait_for_session_and_download_signed_pdfs(
 
 
 async def test_wait_for_finished_raises_when_declined(
-    sandbox_server: SandboxThread, ei: EasyInk
+    easyink_sandbox: EasyInkSandbox, ei: EasyInk
 ) -> None:
     session, _, signers = await started_session(ei, signers=1)
-    sandbox_server.sandbox.decline(str(session), str(signers[0]))
+    easyink_sandbox.decline(session, signers[0])
     with pytest.raises(SessionEndedError) as info:
         await wait_for_session(ei, session, until={"Finished"}, timeout=60, poll=FAST)
     assert info.value.status == "Declined"
@@ -158,29 +154,30 @@ async def test_download_of_a_missing_document_raises_not_found(ei: EasyInk, tmp_
 
 
 async def test_dropped_download_resumes_over_a_real_connection(
-    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path
+    easyink_sandbox: EasyInkSandbox, ei: EasyInk, tmp_path: Path
 ) -> None:
     draft = await new_draft(ei)
     size = 3 * 1024 * 1024 + 11
-    document = sandbox_server.sandbox.add_large_document(str(draft), size)
-    sandbox_server.sandbox.faults.drop_body_after_bytes = 1_000_000
-    sandbox_server.sandbox.faults.drop_body_times = 2
-    sandbox_server.sandbox.reset_log()
+    document = easyink_sandbox.call(lambda sandbox: sandbox.add_large_document(str(draft), size))
     dest = tmp_path / "large.pdf"
-    result = await download_draft_document(ei, draft, document, dest)
+    with easyink_sandbox.faults(drop_body_after_bytes=1_000_000, drop_body_times=2):
+        result = await download_draft_document(ei, draft, document, dest)
     assert (result.resumed, result.restarted, result.bytes_written) == (2, 0, size)
     path = f"/api/signingSessionDrafts/{draft}/documents/{document}"
-    log = [(r.status, r.fault) for r in sandbox_server.sandbox.request_log if r.path == path]
+    log = easyink_sandbox.call(
+        lambda sandbox: [(r.status, r.fault) for r in sandbox.request_log if r.path == path]
+    )
     assert log == [(200, "drop_body"), (206, "drop_body"), (206, None)]
     assert dest.stat().st_size == size
     assert len(PdfReader(dest).pages) == 1
 
 
 async def test_cancelled_download_leaves_no_file_and_frees_the_connection(
-    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    easyink_sandbox: EasyInkSandbox, ei: EasyInk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     draft = await new_draft(ei)
-    document = sandbox_server.sandbox.add_large_document(str(draft), 8 * 1024 * 1024)
+    size = 8 * 1024 * 1024
+    document = easyink_sandbox.call(lambda sandbox: sandbox.add_large_document(str(draft), size))
     first_write = anyio.Event()
     real_write = downloads_module._TempFileSink.write
 
@@ -203,7 +200,7 @@ async def test_cancelled_download_leaves_no_file_and_frees_the_connection(
 
 
 async def test_batch_with_a_ledger_against_the_sandbox(
-    sandbox_server: SandboxThread, ei: EasyInk, tmp_path: Path
+    easyink_sandbox: EasyInkSandbox, ei: EasyInk, tmp_path: Path
 ) -> None:
     ledger = tmp_path / "drafts.sqlite"
     subjects = [f"Batch agreement {n}" for n in range(12)]
@@ -215,13 +212,13 @@ async def test_batch_with_a_ledger_against_the_sandbox(
 
     first = await run_batch(subjects, create, ledger=ledger, key=lambda s: s, serialize_result=str)
     assert sum(r.ok for r in first) == 11
-    posts = _count(sandbox_server, "POST", "/api/signingSessionDrafts")
+    posts = _count(easyink_sandbox, "POST", "/api/signingSessionDrafts")
     assert posts == 11
 
     again = await run_batch(subjects, create, ledger=ledger, key=lambda s: s, serialize_result=str)
     assert not any(r.here for r in again)
     assert (
-        _count(sandbox_server, "POST", "/api/signingSessionDrafts") == posts
+        _count(easyink_sandbox, "POST", "/api/signingSessionDrafts") == posts
     )  # nothing sent again
     opened = SQLiteLedger(ledger)
     await opened.open()

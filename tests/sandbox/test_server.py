@@ -10,17 +10,20 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 
 import httpx
 import pytest
 
 from easyink_sandbox import (
     FaultConfig,
+    SandboxApp,
     SandboxConfig,
     SandboxThread,
     run_server,
     simple_pdf,
 )
+from easyink_sandbox._faults import ASGIApp
 
 from .test_auth import exchange, get_code
 
@@ -128,6 +131,26 @@ def test_sandbox_thread() -> None:
             headers={"Authorization": f"Bearer {thread.sandbox.issue_token()}"},
         )
         assert r.status_code == 200
+
+
+def test_sandbox_thread_call_runs_functions_in_the_servers_thread() -> None:
+    seen: list[ASGIApp] = []
+
+    def middleware(app: SandboxApp) -> ASGIApp:
+        seen.append(app)
+        return app
+
+    thread = SandboxThread(middleware=middleware)
+    assert seen == [thread.app]
+    with pytest.raises(RuntimeError, match="not running"):
+        thread.call(lambda: 1)
+    with thread:
+        assert thread.call(lambda: threading.current_thread().name) == "easyink-sandbox"
+        assert thread.call(lambda: thread.call(lambda: 7)) == 7  # from its own thread: at once
+        with pytest.raises(ZeroDivisionError):
+            thread.call(lambda: 1 / 0)
+    with pytest.raises(RuntimeError, match="not running"):
+        thread.call(lambda: 1)
 
 
 def test_cli_subprocess() -> None:

@@ -22,6 +22,7 @@ from tests._regen import share_tool_cache
 
 _SPEC = _REPO / "openapi" / "easyink.yaml"
 _PACKAGE = "easyink_client"
+_RESOURCES = "easyink_ext/resources"
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 _VARIANTS = ("sync", "sync_detailed", "asyncio", "asyncio_detailed")
 
@@ -118,6 +119,11 @@ def _copy_inputs(destination: Path) -> None:
     shutil.copytree(
         _REPO / _PACKAGE, destination / _PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
     )
+    shutil.copytree(
+        _REPO / _RESOURCES,
+        destination / _RESOURCES,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     share_tool_cache(destination)
 
 
@@ -134,12 +140,14 @@ def test_generation_is_byte_identical_in_another_folder(tmp_path: Path) -> None:
     copy.mkdir(parents=True)
     _copy_inputs(copy)
     shutil.rmtree(copy / _PACKAGE)
+    shutil.rmtree(copy / _RESOURCES)
     (copy / "easyink_ext" / "_request_schemas.json").unlink()
 
     result = _run_script(copy)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert _tree_digest(copy / _PACKAGE) == _tree_digest(_REPO / _PACKAGE)
+    assert _tree_digest(copy / _RESOURCES) == _tree_digest(_REPO / _RESOURCES)
     schemas = Path("easyink_ext") / "_request_schemas.json"
     assert (copy / schemas).read_bytes() == (_REPO / schemas).read_bytes()
 
@@ -156,3 +164,77 @@ def test_check_reports_a_stale_client(tmp_path: Path) -> None:
     assert "+# edited by hand" not in result.stdout
     assert "-# edited by hand" in result.stdout
     assert "types.py" in result.stdout
+
+
+@pytest.mark.slow
+def test_check_reports_edited_resources(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    edited = tmp_path / _RESOURCES / "drafts.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
+
+    result = _run_script(tmp_path, "--check")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "-# edited by hand" in result.stdout
+    assert "drafts.py" in result.stdout
+    assert "easyink_ext/resources/ differs" in result.stderr
+
+
+def _add_operation(spec_path: Path, operation_id: str) -> None:
+    """Give the spec one more operation (a copy of getSessionStatistics on another path)."""
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    path_item = {"get": {**spec["paths"]["/api/signingSessions/statistics"]["get"]}}
+    path_item["get"]["operationId"] = operation_id
+    spec["paths"]["/api/signingSessions/archive"] = path_item
+    spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_operation_without_a_resource_name_fails_check(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    _add_operation(tmp_path / "openapi" / "easyink.yaml", "getArchive")
+
+    result = _run_script(tmp_path, "--check")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "operation getArchive (GET /api/signingSessions/archive) has no resource method: "
+        "name it in scripts/resources.yaml under `operations`"
+    ) in result.stderr
+
+
+@pytest.mark.slow
+def test_a_named_new_operation_gets_its_method(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    _add_operation(tmp_path / "openapi" / "easyink.yaml", "getArchive")
+    table = tmp_path / "scripts" / "resources.yaml"
+    text = table.read_text(encoding="utf-8")
+    table.write_text(
+        text.replace("operations:\n", "operations:\n  getArchive: sessions.archive\n", 1),
+        encoding="utf-8",
+    )
+
+    result = _run_script(tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    generated = (tmp_path / _RESOURCES / "sessions.py").read_text(encoding="utf-8")
+    assert "    async def archive(\n" in generated
+    assert "    def archive(\n" in generated  # the blocking twin
+    assert '"getArchive"' in generated
+    assert ") -> SigningSessionStatistics:" in generated.split("async def archive(")[1]
+
+
+@pytest.mark.slow
+def test_a_name_for_a_missing_operation_fails_check(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    table = tmp_path / "scripts" / "resources.yaml"
+    text = table.read_text(encoding="utf-8")
+    table.write_text(
+        text.replace("operations:\n", "operations:\n  getArchive: sessions.archive\n", 1),
+        encoding="utf-8",
+    )
+
+    result = _run_script(tmp_path, "--check")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "names operation getArchive, which openapi/easyink.yaml does not have" in result.stderr

@@ -58,6 +58,7 @@ def _change_spec(copy: Path, *edits: Callable[[dict[str, Any]], None]) -> None:
 def additive_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = git_copy(tmp_path_factory.mktemp("additive") / "repo")
     _change_spec(copy, changes.add_audit_trail_operation, changes.add_optional_request_field)
+    changes.name_audit_trail_operation(copy / "scripts" / "resources.yaml")
     result = run_script(copy)
     assert result.returncode == 0, result.stdout + result.stderr
     return copy
@@ -69,6 +70,12 @@ def test_regeneration_generates_the_new_operation_and_field(additive_copy: Path)
 
     assert module.is_file()
     assert "external_reference" in request.read_text(encoding="utf-8")
+    resources = (additive_copy / "easyink_ext/resources/sessions.py").read_text(encoding="utf-8")
+    method = changes.AUDIT_TRAIL_METHOD.rpartition(".")[2]
+    assert f"    async def {method}(\n" in resources
+    assert "-> GetSessionAuditTrailResponse200:" in resources
+    drafts = (additive_copy / "easyink_ext/resources/drafts.py").read_text(encoding="utf-8")
+    assert "external_reference: None | str | Unset = UNSET," in drafts
 
 
 def _report(copy: Path, exit_code: int) -> str:

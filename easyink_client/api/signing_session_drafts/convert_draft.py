@@ -74,11 +74,19 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Any | ApiErrorResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError, IndexError) as exc:
+        typed = getattr(response, "malformed", None)
+        error = typed(exc, "convertDraft") if typed is not None else None
+        if error is None:
+            raise
+        raise error from exc
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
