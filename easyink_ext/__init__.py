@@ -4,52 +4,17 @@
 request validation and logging. On top of it: ``send_for_signature`` (the whole signing
 workflow in one call), waiters, resumable streaming downloads and ``run_batch``
 (with a ledger: every row sent exactly once, across processes, machines and crashes).
+
+``import easyink_ext`` loads only the errors; every other name is imported on first use (its
+module and what it needs: ``EasyInk`` brings httpx and the generated client, ``OAuthClient``
+authlib, ``SQLiteLedger`` sqlite3, ``AiohttpTransport`` aiohttp).
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._answers import parsed_answer
-from ._client import (
-    PRODUCTION_BASE_URL,
-    SANDBOX_BASE_URL,
-    STAGING_BASE_URL,
-    EasyInk,
-    EasyInkOptions,
-)
-from ._resource import FileInput, RawResponse
-from ._retry import RetryBudget, RetryPolicy
+from . import _httpx_cli
 from ._version import __version__
-from .auth import (
-    PRODUCTION_IDENTITY_URL,
-    STAGING_IDENTITY_URL,
-    AuthorizationRequest,
-    IdentityEndpoints,
-    OAuthClient,
-    RefreshingTokenProvider,
-    StaticToken,
-    TokenProvider,
-    TokenSet,
-)
-from .batch import (
-    BatchProgress,
-    BatchResult,
-    LeaseLostError,
-    RateLimiter,
-    current_row,
-    ledger_steps,
-    run_batch,
-)
-from .downloads import (
-    DownloadError,
-    DownloadResult,
-    download,
-    download_all_in_one_document,
-    download_draft_attachment,
-    download_draft_document,
-    download_session_attachment,
-    download_session_document,
-    download_signed_document,
-)
 from .errors import (
     APIConnectionError,
     APIResponseError,
@@ -75,42 +40,150 @@ from .errors import (
     UnexpectedRedirectError,
     ValidationError,
 )
-from .ledger import Ledger, LedgerError, PostgresLedger, RowRecord, SQLiteLedger
-from .pagination import PropertySorting, SortableProperty, iter_sessions, search_pages, sort_by
-from .reconcile import ReconcileError, SessionReconciler
-from .sync import EasyInkSync
-from .waiters import (
-    TERMINAL_STATUSES,
-    DocumentProcessingError,
-    PollPolicy,
-    SessionEndedError,
-    WaitTimeoutError,
-    wait_for_documents_processed,
-    wait_for_session,
-)
-from .workflow import FieldSpec, SentSession, Signer, WorkflowError, send_for_signature
 
 if TYPE_CHECKING:
-    from ._aiohttp import AiohttpTransport as AiohttpTransport
+    from ._aiohttp import AiohttpTransport as AiohttpTransport  # not in __all__
+    from ._answers import parsed_answer
+    from ._client import (
+        PRODUCTION_BASE_URL,
+        SANDBOX_BASE_URL,
+        STAGING_BASE_URL,
+        EasyInk,
+        EasyInkOptions,
+    )
+    from ._resource import FileInput, RawResponse
+    from ._retry import RetryBudget, RetryPolicy
+    from .auth import (
+        PRODUCTION_IDENTITY_URL,
+        STAGING_IDENTITY_URL,
+        AuthorizationRequest,
+        IdentityEndpoints,
+        OAuthClient,
+        RefreshingTokenProvider,
+        StaticToken,
+        TokenProvider,
+        TokenSet,
+    )
+    from .batch import (
+        BatchProgress,
+        BatchResult,
+        LeaseLostError,
+        RateLimiter,
+        current_row,
+        ledger_steps,
+        run_batch,
+    )
+    from .downloads import (
+        DownloadError,
+        DownloadResult,
+        download,
+        download_all_in_one_document,
+        download_draft_attachment,
+        download_draft_document,
+        download_session_attachment,
+        download_session_document,
+        download_signed_document,
+    )
+    from .ledger import Ledger, LedgerError, PostgresLedger, RowRecord, SQLiteLedger
+    from .pagination import PropertySorting, SortableProperty, iter_sessions, search_pages, sort_by
+    from .reconcile import ReconcileError, SessionReconciler
     from .resources import Drafts, DraftsSync, Sessions, SessionsSync
+    from .sync import EasyInkSync
+    from .waiters import (
+        TERMINAL_STATUSES,
+        DocumentProcessingError,
+        PollPolicy,
+        SessionEndedError,
+        WaitTimeoutError,
+        wait_for_documents_processed,
+        wait_for_session,
+    )
+    from .workflow import FieldSpec, SentSession, Signer, WorkflowError, send_for_signature
 
-# The namespace classes of ``ei.drafts`` / ``ei.sessions`` (easyink_ext.resources, generated):
-# imported on first use, like the resources themselves.
-_RESOURCE_CLASSES = frozenset({"Drafts", "DraftsSync", "Sessions", "SessionsSync"})
+_httpx_cli.defer()
+
+# Module (relative to this package) -> the public names imported from it on first use.
+# AiohttpTransport is not in __all__: `from easyink_ext import *` never needs aiohttp.
+_LAZY_MODULES: dict[str, tuple[str, ...]] = {
+    "._answers": ("parsed_answer",),
+    "._client": (
+        "PRODUCTION_BASE_URL",
+        "SANDBOX_BASE_URL",
+        "STAGING_BASE_URL",
+        "EasyInk",
+        "EasyInkOptions",
+    ),
+    "._resource": ("FileInput", "RawResponse"),
+    "._retry": ("RetryBudget", "RetryPolicy"),
+    ".auth": (
+        "PRODUCTION_IDENTITY_URL",
+        "STAGING_IDENTITY_URL",
+        "AuthorizationRequest",
+        "IdentityEndpoints",
+        "OAuthClient",
+        "RefreshingTokenProvider",
+        "StaticToken",
+        "TokenProvider",
+        "TokenSet",
+    ),
+    ".batch": (
+        "BatchProgress",
+        "BatchResult",
+        "LeaseLostError",
+        "RateLimiter",
+        "current_row",
+        "ledger_steps",
+        "run_batch",
+    ),
+    ".downloads": (
+        "DownloadError",
+        "DownloadResult",
+        "download",
+        "download_all_in_one_document",
+        "download_draft_attachment",
+        "download_draft_document",
+        "download_session_attachment",
+        "download_session_document",
+        "download_signed_document",
+    ),
+    ".ledger": ("Ledger", "LedgerError", "PostgresLedger", "RowRecord", "SQLiteLedger"),
+    ".pagination": (
+        "PropertySorting",
+        "SortableProperty",
+        "iter_sessions",
+        "search_pages",
+        "sort_by",
+    ),
+    ".reconcile": ("ReconcileError", "SessionReconciler"),
+    # the namespace classes of ``ei.drafts`` / ``ei.sessions`` (generated)
+    ".resources": ("Drafts", "DraftsSync", "Sessions", "SessionsSync"),
+    ".sync": ("EasyInkSync",),
+    ".waiters": (
+        "TERMINAL_STATUSES",
+        "DocumentProcessingError",
+        "PollPolicy",
+        "SessionEndedError",
+        "WaitTimeoutError",
+        "wait_for_documents_processed",
+        "wait_for_session",
+    ),
+    ".workflow": ("FieldSpec", "SentSession", "Signer", "WorkflowError", "send_for_signature"),
+    "._aiohttp": ("AiohttpTransport",),
+}
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    # AiohttpTransport is imported on first use only: `import easyink_ext` never imports aiohttp
-    # (and it is not in __all__, so `from easyink_ext import *` does not need aiohttp either).
-    if name == "AiohttpTransport":
-        from ._aiohttp import AiohttpTransport
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
-        return AiohttpTransport
-    if name in _RESOURCE_CLASSES:
-        from . import resources
 
-        return getattr(resources, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [

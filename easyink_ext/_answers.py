@@ -12,6 +12,9 @@ short redacted snippet), never as a bare ``KeyError``/``TypeError``/``RecursionE
 * :func:`parsed_answer` wraps a call of a generated function in the SDK's helpers: a
   ``KeyError``, ``TypeError``, ``AttributeError``, ``ValueError`` or ``RecursionError`` raised
   *after* a 2xx answer arrived (i.e. while building models from it) becomes the typed error.
+
+A well-formed answer about something else than what was asked (another draft's id) is
+refused by :func:`require_same_id` with :class:`~easyink_ext.errors.InconsistentResponseError`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from .errors import APIResponseValidationError, EasyInkError, _excerpt
+from .errors import APIResponseValidationError, EasyInkError, InconsistentResponseError, _excerpt
 
 __all__ = [
     "MAX_NUMBER_LENGTH",
@@ -32,6 +35,7 @@ __all__ = [
     "malformed_answer",
     "parsed_answer",
     "record_answer",
+    "require_same_id",
     "sent_secrets",
 ]
 
@@ -135,6 +139,15 @@ def _reason(exc: BaseException) -> str:
 def record_answer(response: httpx.Response) -> None:
     """Remember the 2xx answer just returned (read by :func:`parsed_answer`)."""
     _LAST_ANSWER.set(response)
+
+
+def require_same_id(operation: str, asked: object, answered: object) -> None:
+    """Refuse an answer whose id is not the one the request asked for."""
+    if str(answered) != str(asked):
+        raise InconsistentResponseError(
+            f"asked for {asked} but the answer is about {str(answered)[:100]}",
+            operation=operation,
+        )
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from easyink_client.models.search_status import SearchStatus
 from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
 
-from . import _telemetry, pagination
+from . import _defaults, _telemetry, pagination
 from ._http import ApiHttpClient
 from ._limits import (
     DEFAULT_DOWNLOAD_RATE_WINDOW,
@@ -65,7 +65,7 @@ DEFAULT_TIMEOUT = 30.0
 # 6 of the 100 connections per shard and adds at most 16 connections.
 DEFAULT_POOL_SHARDS = 16
 # What sends the bytes: httpx's own connection pool (sharded), or aiohttp (easyink_ext._aiohttp).
-BACKENDS = ("httpx", "aiohttp")
+BACKENDS = _defaults.BACKENDS
 # The generated client's token field is never used: the transport sets Authorization itself.
 _TOKEN_PLACEHOLDER = f"{REDACTED} (set per request by easyink_ext)"
 
@@ -121,6 +121,9 @@ class ViewOptions(TypedDict, total=False):
 
 class EasyInk:
     """Async EasyInk client: create once, share across tasks, close with ``async with``.
+
+    Every operation is a method of :attr:`drafts` or :attr:`sessions` (and their nested
+    namespaces), generated from the spec: ``draft_id = await ei.drafts.create(subject="NDA")``.
 
     ``client`` is a configured ``easyink_client.AuthenticatedClient`` usable with every
     function of ``easyink_client.api``; all of them get retries (see
@@ -400,8 +403,8 @@ class EasyInk:
         ``sorting`` takes ``PropertySorting`` models or strings like ``"created:desc"``.
         Paging stops at a page with nothing new, or after ``max_pages`` pages.
         """
-        return pagination.iter_sessions(
-            self._client,
+        return pagination.session_items(
+            self.sessions.search,
             statuses=statuses,
             sorting=sorting,
             page_size=page_size,
@@ -418,8 +421,8 @@ class EasyInk:
         max_pages: int | None = pagination.DEFAULT_MAX_PAGES,
     ) -> AsyncIterator[SigningSessionSearchResult]:
         """Iterate over whole result pages of a session search."""
-        return pagination.search_pages(
-            self._client,
+        return pagination.session_pages(
+            self.sessions.search,
             statuses=statuses,
             sorting=sorting,
             page_size=page_size,
@@ -515,13 +518,19 @@ _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 _SPECIAL_USE = (".localhost", ".test", ".invalid", ".example")
 
 
+def insecure_http_host(base_url: str) -> str | None:
+    """The host of a plain ``http://`` base URL that is not this machine nor a special-use name."""
+    url = httpx.URL(base_url)
+    host = url.host.lower()
+    if url.scheme != "http" or host in _LOOPBACK_NAMES or host.startswith("127."):
+        return None
+    return None if host.endswith(_SPECIAL_USE) else host
+
+
 def _refuse_plain_http(base_url: str, transport: httpx.AsyncBaseTransport | None) -> None:
     """Refuse sending a bearer token in clear over a network (see ``allow_insecure_http``)."""
-    url = httpx.URL(base_url)
-    if url.scheme != "http" or isinstance(transport, (httpx.ASGITransport, httpx.MockTransport)):
-        return
-    host = url.host.lower()
-    if host in _LOOPBACK_NAMES or host.startswith("127.") or host.endswith(_SPECIAL_USE):
+    host = insecure_http_host(base_url)
+    if host is None or isinstance(transport, (httpx.ASGITransport, httpx.MockTransport)):
         return
     raise ValueError(
         f"refusing plain http:// to {host}: the access token would travel in clear; use "

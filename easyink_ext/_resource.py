@@ -17,7 +17,6 @@ of their methods calls one of the :class:`ResourceClient` methods below, which h
 from __future__ import annotations
 
 import functools
-import mimetypes
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from io import BytesIO
@@ -42,6 +41,7 @@ __all__ = [
     "FileInput",
     "RawResponse",
     "ResourceClient",
+    "mime_type",
     "no_body",
     "path_id",
     "raw_response",
@@ -121,8 +121,19 @@ async def read_file(file: FileInput, filename: str | None) -> File:
 
 
 def _file(payload: BinaryIO, name: str) -> File:
-    mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return File(payload=payload, file_name=name, mime_type=mime_type)
+    return File(payload=payload, file_name=name, mime_type=mime_type(name))
+
+
+_MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def mime_type(filename: str) -> str:
+    """The content type an upload named ``filename`` is sent with (PDF, Word, else binary)."""
+    _, dot, extension = filename.lower().rpartition(".")
+    return _MIME_TYPES.get(dot + extension, "application/octet-stream")
 
 
 class ResourceClient:

@@ -4,7 +4,8 @@
   request (``get_token``) and tells when the API refused one (``invalidate``).
 - :class:`StaticToken`: a fixed access token.
 - :class:`OAuthClient`: Authorization Code + PKCE (S256) helpers built on authlib's httpx
-  integration: :meth:`OAuthClient.authorization_request`, :meth:`OAuthClient.exchange_code`,
+  integration (authlib is imported when the first one is created):
+  :meth:`OAuthClient.authorization_request`, :meth:`OAuthClient.exchange_code`,
   :meth:`OAuthClient.refresh`.
 - :class:`RefreshingTokenProvider`: renews the access token ``leeway`` seconds before its
   JWT ``exp`` and after a 401, with exactly one refresh in flight however many requests wait.
@@ -25,17 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
-import authlib.deprecate  # type: ignore[import-untyped]  # noqa: F401  (installs its filter first)
 import httpx
-from authlib.common.security import generate_token  # type: ignore[import-untyped]
-
-with warnings.catch_warnings():
-    # authlib prefers the "httpx2" distribution and warns when it falls back to httpx, which is
-    # the HTTP library this SDK (and the generated client) is built on.
-    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
-    from authlib.integrations.httpx_client import (  # type: ignore[import-untyped]
-        AsyncOAuth2Client,
-    )
 
 from ._redact import REDACTED, redact_text
 from .errors import OAuthError
@@ -190,6 +181,21 @@ class AuthorizationRequest:
         return f"AuthorizationRequest(url={self.url!r}, state=..., code_verifier={REDACTED})"
 
 
+def _authlib() -> tuple[Any, Callable[[int], str]]:
+    """authlib's ``AsyncOAuth2Client`` and ``generate_token``, imported on first use."""
+    import authlib.deprecate  # type: ignore[import-untyped]  # noqa: F401  (installs its filter first)
+    from authlib.common.security import generate_token  # type: ignore[import-untyped]
+
+    with warnings.catch_warnings():
+        # authlib prefers the "httpx2" distribution and warns when it falls back to httpx, which
+        # is the HTTP library this SDK (and the generated client) is built on.
+        warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+        from authlib.integrations.httpx_client import (  # type: ignore[import-untyped]
+            AsyncOAuth2Client,
+        )
+    return AsyncOAuth2Client, generate_token
+
+
 class OAuthClient:
     """Authorization Code + PKCE (S256) client for the EasyInk identity provider.
 
@@ -218,7 +224,8 @@ class OAuthClient:
         kwargs: dict[str, Any] = {"timeout": timeout}
         if transport is not None:
             kwargs["transport"] = transport
-        self._oauth = AsyncOAuth2Client(
+        oauth_client, self._generate_token = _authlib()
+        self._oauth = oauth_client(
             client_id=client_id,
             client_secret=client_secret,
             token_endpoint_auth_method="client_secret_post" if client_secret else "none",
@@ -230,12 +237,15 @@ class OAuthClient:
 
     def authorization_request(self, *, login_hint: str | None = None) -> AuthorizationRequest:
         """A fresh authorize URL with a new random ``state`` and PKCE ``code_verifier``."""
-        verifier = generate_token(64)
+        verifier = self._generate_token(64)
         extra: dict[str, str] = {}
         if login_hint is not None:
             extra["login_hint"] = login_hint
         url, state = self._oauth.create_authorization_url(
-            self.endpoints.authorize_url, state=generate_token(32), code_verifier=verifier, **extra
+            self.endpoints.authorize_url,
+            state=self._generate_token(32),
+            code_verifier=verifier,
+            **extra,
         )
         return AuthorizationRequest(url=str(url), state=str(state), code_verifier=verifier)
 

@@ -4,9 +4,11 @@
 (so the first request gets the client's retries, auth and typed errors) into a file path or a
 binary file object, in constant memory.
 
-* **Path destination**: bytes go to a temporary file in the destination's directory, which
-  is fsynced and moved into place with ``os.replace`` only once complete; the destination
-  never holds a partial file and the temporary file is removed on any failure or cancellation.
+* **Path destination**: bytes go to a temporary file in the destination's directory (created
+  with its missing parents), which is fsynced and moved into place with ``os.replace`` only
+  once complete; the destination never holds a partial file and the temporary file is removed
+  on any failure or cancellation. A file system error names the destination, never the
+  temporary file.
 * **File object destination**: bytes are written as they arrive, from the object's position
   at the call. A restart from zero seeks back and truncates; an object that cannot seek
   makes a restart fail with :class:`DownloadError`.
@@ -32,7 +34,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol, TypedDict
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 from uuid import UUID
 
 import anyio
@@ -149,6 +151,7 @@ class _TempFileSink:
     async def create(cls, dest: Path) -> _TempFileSink:
         def _open() -> tuple[BinaryIO, Path]:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            dest.parent.mkdir(parents=True, exist_ok=True)
             for _ in range(100):
                 temp_path = dest.with_name(f".{_short(dest.name)}.{secrets.token_hex(6)}.part")
                 try:
@@ -156,6 +159,8 @@ class _TempFileSink:
                     fd = os.open(temp_path, flags, 0o666)
                 except FileExistsError:
                     continue
+                except OSError as exc:
+                    raise _naming(dest, exc) from None
                 return os.fdopen(fd, "wb"), temp_path
             raise DownloadError(f"could not create a temporary file next to {dest}")
 
@@ -177,7 +182,10 @@ class _TempFileSink:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
-            os.replace(self.temp_path, self._dest)
+            try:
+                os.replace(self.temp_path, self._dest)
+            except OSError as exc:
+                raise _naming(self._dest, exc) from None
 
         await anyio.to_thread.run_sync(_commit)
 
@@ -191,6 +199,11 @@ class _TempFileSink:
 
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_discard)
+
+
+def _naming(dest: Path, error: OSError) -> OSError:
+    """``error`` about ``dest`` rather than the temporary file (same errno, so same subclass)."""
+    return OSError(error.errno, error.strerror or str(error), str(dest))
 
 
 def _short(name: str, limit: int = 32) -> str:
@@ -476,11 +489,6 @@ async def download(
     )
 
 
-def _api_path(template: str, *ids: UUID | str) -> str:
-    """``template`` with each ``{}`` replaced by one id, quoted as a path segment."""
-    return template.format(*(quote(str(value), safe="") for value in ids))
-
-
 async def download_draft_document(
     ei: EasyInk,
     draft_id: UUID | str,
@@ -489,12 +497,7 @@ async def download_draft_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an uploaded document of a draft (``downloadDraftDocument``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessionDrafts/{}/documents/{}", draft_id, document_id),
-        dest,
-        **options,
-    )
+    return await ei.drafts.documents.download(draft_id, document_id, to=dest, **options)
 
 
 async def download_draft_attachment(
@@ -505,12 +508,7 @@ async def download_draft_attachment(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an attachment of a draft (``downloadDraftAttachment``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessionDrafts/{}/attachments/{}", draft_id, attachment_id),
-        dest,
-        **options,
-    )
+    return await ei.drafts.attachments.download(draft_id, attachment_id, to=dest, **options)
 
 
 async def download_session_document(
@@ -521,12 +519,7 @@ async def download_session_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an original (unsigned) document of a session (``downloadSessionDocument``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessions/{}/documents/{}", session_id, document_id),
-        dest,
-        **options,
-    )
+    return await ei.sessions.documents.download(session_id, document_id, to=dest, **options)
 
 
 async def download_session_attachment(
@@ -537,12 +530,7 @@ async def download_session_attachment(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download an attachment of a session (``downloadSessionAttachment``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessions/{}/attachments/{}", session_id, attachment_id),
-        dest,
-        **options,
-    )
+    return await ei.sessions.attachments.download(session_id, attachment_id, to=dest, **options)
 
 
 async def download_signed_document(
@@ -553,12 +541,8 @@ async def download_signed_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download one signed document of a finished session (``downloadSignedDocument``)."""
-    return await download(
-        ei,
-        _api_path("/api/signingSessions/{}/signedDocuments/{}", session_id, signed_document_id),
-        dest,
-        **options,
-    )
+    signed = ei.sessions.signed_documents
+    return await signed.download(session_id, signed_document_id, to=dest, **options)
 
 
 async def download_all_in_one_document(
@@ -568,5 +552,4 @@ async def download_all_in_one_document(
     **options: Unpack[DownloadOptions],
 ) -> DownloadResult:
     """Download the all-in-one PDF: signed documents + audit (``downloadAllInOneDocument``)."""
-    path = _api_path("/api/signingSessions/{}/allInOneDocument", session_id)
-    return await download(ei, path, dest, **options)
+    return await ei.sessions.all_in_one.download(session_id, to=dest, **options)

@@ -43,7 +43,6 @@ Exception text never contains request headers, tokens or secrets: only the metho
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -324,6 +323,8 @@ def _parse_api_error(
     Messages are redacted (including the exact ``secrets``, e.g. the token that was sent)
     and truncated; at most ``MAX_INNER_ERRORS`` inner errors are kept.
     """
+    import json  # on the first error answer: `import easyink_ext` stays light
+
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError):

@@ -1,9 +1,11 @@
 """Auto-pagination over ``searchSessions``.
 
-:func:`iter_sessions` yields :class:`~easyink_client.models.SigningSessionItem` one by one and
-fetches the next page only when the previous one is used up; :func:`search_pages` yields whole
-pages. Both call the generated ``search_sessions`` function, so they get the client's retries,
-auth and typed errors. Paging is by page index: sessions created or deleted while iterating
+:func:`session_items` yields :class:`~easyink_client.models.SigningSessionItem` one by one and
+fetches the next page only when the previous one is used up; :func:`session_pages` yields
+whole pages. Both take the ``searchSessions`` call to page with: ``ei.sessions.search`` (what
+``ei.sessions.list`` and ``ei.iter_sessions`` use). :func:`iter_sessions` and
+:func:`search_pages` do the same with the generated ``search_sessions`` function and a
+generated client. Paging is by page index: sessions created or deleted while iterating
 may shift items between pages; an item already yielded is never yielded twice.
 
 A server's ``pagesCount`` is not trusted: paging stops at the first page that brings no
@@ -28,7 +30,6 @@ from easyink_client.models.signing_session_item import SigningSessionItem
 from easyink_client.models.signing_session_search_result import SigningSessionSearchResult
 from easyink_client.types import UNSET, Unset
 
-from ._answers import parsed_answer
 from .errors import EasyInkError
 
 __all__ = [
@@ -115,14 +116,13 @@ def _generated_search(client: AuthenticatedClient | Client) -> _Search:
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> SigningSessionSearchResult:
-        with parsed_answer("searchSessions"):
-            page = await search_sessions.asyncio(
-                client=client,
-                page_index=page_index,
-                page_size=page_size,
-                statuses=statuses,
-                sorting_properties=sorting_properties,
-            )
+        page = await search_sessions.asyncio(
+            client=client,
+            page_index=page_index,
+            page_size=page_size,
+            statuses=statuses,
+            sorting_properties=sorting_properties,
+        )
         if not isinstance(page, SigningSessionSearchResult):
             raise EasyInkError(f"searchSessions returned no result page (page {page_index})")
         return page

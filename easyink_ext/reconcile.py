@@ -27,9 +27,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from easyink_client.api.signing_sessions import get_session
-from easyink_client.models.signing_view import SigningView
-
 from .errors import EasyInkError
 from .ledger import RowRecord
 from .workflow import (
@@ -86,11 +83,7 @@ class SessionReconciler:
         run = _Run(self.ei, recheck_delay=0.0)
         run.draft_id = draft_id
 
-        view = await run.read(
-            lambda: _or_none(
-                lambda: get_session.asyncio(draft_id, client=run.client), SigningView, "getSession"
-            )
-        )
+        view = await run.read(lambda: _or_none(lambda: self.ei.sessions.get(draft_id)))
         if view is None or view.status.value == "Voided":
             return None
         if view.status.value not in _NOT_STARTED:

@@ -252,6 +252,9 @@ class EasyInkSync:
     Takes the keyword arguments of :class:`~easyink_ext.EasyInk` (checked at once, used when
     the ``with`` block starts, where the ``EasyInk`` is created inside the background loop).
 
+    * ``ei.drafts`` / ``ei.sessions``: the resources of ``EasyInk`` with the same names,
+      arguments and return types, blocking (``ei.sessions.list`` is a plain iterator).
+
     * ``ei.call(create_draft.asyncio, body=...)`` / ``ei.call(get_draft.asyncio, draft_id)``:
       any coroutine function, with ``client=`` added when it takes one; returns its result and
       raises its exceptions (the typed :mod:`easyink_ext.errors`) in the calling thread.

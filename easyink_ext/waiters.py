@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Awaitable, Callable, Collection, Iterator
-from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 import anyio
 import attrs
 
-from easyink_client.api.signing_session_drafts import get_draft
-from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.all_in_one_document import AllInOneDocument
 from easyink_client.models.all_in_one_document_status import AllInOneDocumentStatus
 from easyink_client.models.document_processing_status import DocumentProcessingStatus
@@ -31,10 +28,9 @@ from easyink_client.models.session_status import SessionStatus
 from easyink_client.models.signed_document_status import SignedDocumentStatus
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
-from easyink_client.types import Response
 
 from . import _telemetry
-from ._answers import parsed_answer
+from ._answers import require_same_id
 from .errors import EasyInkError
 
 if TYPE_CHECKING:
@@ -179,24 +175,16 @@ def _as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-async def _fetch(operation: str, call: Callable[[], Awaitable[Response[Any]]], kind: type[M]) -> M:
-    """The parsed answer of one read, refused when it is not a ``kind``."""
-    with parsed_answer(operation):
-        response = await call()
-    parsed = response.parsed
-    if not isinstance(parsed, kind):
-        raise EasyInkError(f"unexpected answer to {operation}: HTTP {int(response.status_code)}")
-    return parsed
-
-
 async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
-    call = partial(get_draft.asyncio_detailed, draft_id, client=ei.client)
-    return await _fetch("getDraft", call, SigningConfiguration)
+    draft = await ei.drafts.get(draft_id)
+    require_same_id("getDraft", draft_id, draft.signing_session_id)
+    return draft
 
 
 async def _get_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    call = partial(get_session.asyncio_detailed, session_id, client=ei.client)
-    return await _fetch("getSession", call, SigningView)
+    view = await ei.sessions.get(session_id)
+    require_same_id("getSession", session_id, view.signing_session_id)
+    return view
 
 
 def _documents_of(configuration: SigningConfiguration) -> list[tuple[UUID, str, str]]:

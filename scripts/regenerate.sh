@@ -22,7 +22,8 @@
 #
 # Inputs: openapi/easyink.yaml, generator-config.yml, scripts/templates/ (template overrides).
 # Also derived from the spec, and checked the same way: easyink_ext/_request_schemas.json, the
-# request-side schemas that easyink_ext validates input against before sending anything, and
+# request-side schemas that easyink_ext validates input against before sending anything,
+# easyink_sandbox/_openapi.json, the whole document that the sandbox reads at start-up, and
 # easyink_ext/resources/, the resource layer (`ei.drafts.create(...)`), written by
 # scripts/resources_gen.py with the generator's own parser from the spec and the naming table
 # scripts/resources.yaml (an operation without a name there stops the run with a message).
@@ -290,4 +291,4 @@ fi
 mv "$resources_out" "$RESOURCES"
 echo "regenerate: wrote $RESOURCES/ from $SPEC and $RESOURCES_TABLE" >&2
 "$venv/bin/python" "$EXTRACT"
-echo "regenerate: wrote easyink_ext/_request_schemas.json from $SPEC" >&2
+echo "regenerate: wrote easyink_ext/_request_schemas.json and easyink_sandbox/_openapi.json from $SPEC" >&2

@@ -172,7 +172,11 @@ def _resolve(spec: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _raises(
-    spec: dict[str, Any], table: dict[str, Any], operation: dict[str, Any], parsed: bool
+    spec: dict[str, Any],
+    table: dict[str, Any],
+    operation: dict[str, Any],
+    operation_method: str,
+    parsed: bool,
 ) -> list[tuple[str, str]]:
     """(error class, when) for the docstring's Raises section, from the documented answers."""
     errors = {int(k): v for k, v in (table.get("errors") or {}).items()}
@@ -189,6 +193,14 @@ def _raises(
     for name, texts in by_class.items():
         raises.append((name, " ".join(texts)))
     raises.append(("APIConnectionError", "no answer (APITimeoutError: none within the timeout)"))
+    if operation_method == "post":
+        raises.append(
+            (
+                "OutcomeUnknownError",
+                "the POST failed ambiguously (timeout, dropped connection, 5xx) and may have "
+                "taken effect: it is not repeated; read the state back before sending it again",
+            )
+        )
     if parsed:
         raises.append(("APIResponseValidationError", "a 2xx answer without the documented shape"))
     return raises
@@ -300,7 +312,7 @@ def build(spec: dict[str, Any], table: dict[str, Any], data: GeneratorData) -> l
         for parameter in endpoint.query_parameters:
             entry.query_args.append(_code(parameter.to_string()))
             entry.query_docs.append(_docline(str(parameter.python_name), parameter.description))
-        entry.raises = _raises(spec, table, operation, entry.parser != "no_body")
+        entry.raises = _raises(spec, table, operation, method, entry.parser != "no_body")
         namespaces[namespace_path].methods.append(entry)
     for namespace in namespaces.values():
         if any(method.list_name == "list" for method in namespace.methods):

@@ -1,4 +1,8 @@
-"""Derive ``_request_schemas.json`` (what request validation needs) from ``openapi/easyink.yaml``.
+"""Derive the JSON files shipped in the packages from ``openapi/easyink.yaml``.
+
+``easyink_ext/_request_schemas.json`` holds what request validation needs;
+``easyink_sandbox/_openapi.json`` is the whole document, for the sandbox to read without
+parsing YAML at start-up (with the SHA-256 of the YAML it was made from).
 
 The OpenAPI document stays the single source of the API's constraints; this module copies the
 request side of it (operations, parameters, request bodies and the component schemas they
@@ -7,8 +11,8 @@ validation needs neither PyYAML nor the repository at run time.
 
 Regenerate after changing the spec (requires PyYAML, a development dependency)::
 
-    python scripts/spec_extract.py            # rewrite easyink_ext/_request_schemas.json
-    python scripts/spec_extract.py --check    # exit 1 when the file is out of date
+    python scripts/spec_extract.py            # rewrite both files
+    python scripts/spec_extract.py --check    # exit 1 when one is out of date
 
 The test suite runs the ``--check`` comparison too.
 """
@@ -16,6 +20,7 @@ The test suite runs the ``--check`` comparison too.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -24,6 +29,7 @@ from typing import Any
 HTTP_METHODS = ("get", "put", "post", "delete", "head", "patch", "options")
 _DROP = frozenset({"description", "example", "examples", "title", "externalDocs", "xml", "summary"})
 PACKAGE_FILE = Path(__file__).resolve().parent.parent / "easyink_ext" / "_request_schemas.json"
+SANDBOX_FILE = Path(__file__).resolve().parent.parent / "easyink_sandbox" / "_openapi.json"
 DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi" / "easyink.yaml"
 
 
@@ -131,22 +137,37 @@ def render(spec_path: Path) -> str:
     return json.dumps(extract(spec), indent=1, sort_keys=True) + "\n"
 
 
+def render_sandbox(spec_path: Path) -> str:
+    """The sandbox's JSON form of the whole document at ``spec_path`` (deterministic)."""
+    import yaml
+
+    raw = spec_path.read_bytes()
+    document = yaml.safe_load(raw.decode("utf-8"))
+    prebuilt = {"sourceSha256": hashlib.sha256(raw).hexdigest(), "document": document}
+    return json.dumps(prebuilt, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
     parser.add_argument("--output", type=Path, default=PACKAGE_FILE)
+    parser.add_argument("--sandbox-output", type=Path, default=SANDBOX_FILE)
     parser.add_argument("--check", action="store_true", help="only compare, exit 1 if stale")
     args = parser.parse_args(argv)
-    text = render(args.spec)
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    status = 0
+    for output, text in (
+        (args.output, render(args.spec)),
+        (args.sandbox_output, render_sandbox(args.spec)),
+    ):
+        if not args.check:
+            output.write_text(text, encoding="utf-8")
+            continue
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            print(f"{args.output} is out of date; run python scripts/spec_extract.py")
-            return 1
-        return 0
-    args.output.write_text(text, encoding="utf-8")
-    return 0
+            print(f"{output} is out of date; run python scripts/spec_extract.py")
+            status = 1
+    return status
 
 
 if __name__ == "__main__":

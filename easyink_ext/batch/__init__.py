@@ -45,7 +45,7 @@ from typing import Any, TypeVar, cast
 
 import anyio
 
-from .. import _telemetry
+from .. import _defaults, _telemetry
 from ..ledger import Ledger, LedgerError, LedgerSpec, item_digest, key_from_digest, open_ledger
 from ..reconcile import ReconcileError, SessionReconciler
 from ._rate import RateLimiter
@@ -87,7 +87,7 @@ __all__ = [
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_LEASE = 30.0
+DEFAULT_LEASE = _defaults.DEFAULT_LEASE
 """Seconds a claim lasts without a heartbeat (the heartbeat runs every ``min(1, lease / 4)`` s)."""
 
 

@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import attrs
 
 __all__ = [
     "ENV_BASE_URL",
@@ -68,20 +66,22 @@ def normal_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Settings:
     """Resolved settings. ``base_url`` None means: use the embedded in-process sandbox.
 
     ``values`` is the profile saved for ``base_url`` (never another server's).
     ``token_source`` tells where ``token`` came from: ``"flag"``, ``"env"``, ``"config"``
-    (the profile, which may also hold a refresh token) or None.
+    (the profile, which may also hold a refresh token) or None. ``allow_insecure_http``: a
+    plain ``http://`` base URL on another machine is used (``--allow-insecure-http``).
     """
 
     base_url: str | None
-    token: str | None = attrs.field(repr=False)
+    token: str | None = field(repr=False)
     config_file: Path
-    values: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    values: Mapping[str, str] = field(default_factory=dict, repr=False)
     token_source: str | None = None
+    allow_insecure_http: bool = False
 
     def get(self, key: str, env: str | None = None, flag: str | None = None) -> str | None:
         """``flag``, else the environment variable ``env``, else the profile's ``key``."""
@@ -92,12 +92,12 @@ class Settings:
         return self.values.get(key) or None
 
 
-@attrs.define
+@dataclass
 class ConfigData:
     """The whole config file: the default base URL and one profile per base URL."""
 
     base_url: str | None = None
-    profiles: dict[str, dict[str, str]] = attrs.field(factory=dict)
+    profiles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def profile(self, base_url: str | None) -> dict[str, str]:
         """The saved values of ``base_url`` (empty when none)."""
@@ -223,6 +223,8 @@ def save_config(path: Path, data: ConfigData) -> None:
     if not folder.exists():
         folder.mkdir(parents=True, mode=0o700)
         os.chmod(folder, 0o700)
+    import secrets  # not needed by `easyink --help`
+
     temp = folder / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -253,7 +255,13 @@ def write_config(path: Path, values: Mapping[str, str]) -> None:
     save_config(path, data)
 
 
-def resolve_settings(*, base_url: str | None, token: str | None, config: str | None) -> Settings:
+def resolve_settings(
+    *,
+    base_url: str | None,
+    token: str | None,
+    config: str | None,
+    allow_insecure_http: bool = False,
+) -> Settings:
     """Settings from flags, then ``EASYINK_BASE_URL`` / ``EASYINK_TOKEN``, then the file."""
     path = config_path(config)
     data = load_config(path)
@@ -277,4 +285,5 @@ def resolve_settings(*, base_url: str | None, token: str | None, config: str | N
         config_file=path,
         values=profile,
         token_source=source,
+        allow_insecure_http=allow_insecure_http,
     )

@@ -15,7 +15,6 @@ from easyink_client.models.signed_document import SignedDocument
 from easyink_client.models.signing_view import SigningView
 
 from .._client import EasyInk
-from ..downloads import download_all_in_one_document, download_signed_document
 
 __all__ = ["SavedFile", "download_session_pdfs", "safe_filename"]
 
@@ -107,11 +106,11 @@ async def download_session_pdfs(
     saved: list[SavedFile] = []
     for kind, title, path, signed_doc in plan:
         if signed_doc is not None:
-            result = await download_signed_document(
-                ei, session_id, signed_doc.signed_document_id, path
+            result = await ei.sessions.signed_documents.download(
+                session_id, signed_doc.signed_document_id, to=path
             )
         else:
-            result = await download_all_in_one_document(ei, session_id, path)
+            result = await ei.sessions.all_in_one.download(session_id, to=path)
         saved.append(SavedFile(kind, title or path.name, path, result.bytes_written))
         if progress is not None and task is not None:
             progress.advance(task)

@@ -1,24 +1,27 @@
-"""What every command needs: a connected :class:`EasyInk`, the console, running coroutines."""
+"""What every command needs: a connected :class:`EasyInk`, the console, running coroutines.
+
+Importing this module (as ``easyink --help`` does) loads neither the client nor its network
+stack: they are imported when a command connects.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
-import attrs
 import click
-import httpx
-from rich.console import Console
 
-from .._client import EasyInk
-from ._auth import token_provider
 from ._config import Settings
 from ._text import plain
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from easyink_sandbox import Sandbox, SandboxConfig
+
+    from .._client import EasyInk
 
 __all__ = [
     "EMBEDDED_BASE_URL",
@@ -46,6 +49,8 @@ class CliError(Exception):
 
 def out() -> Console:
     """Console on the current stdout (resolved at call time, so test runners capture it)."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
@@ -56,10 +61,12 @@ def err(message: str) -> None:
 
 def run(func: Callable[..., Awaitable[_T]], *args: Any) -> _T:
     """Run a coroutine function to completion on a fresh event loop."""
+    import anyio
+
     return anyio.run(func, *args)
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Connection:
     """A connected client; ``sandbox`` is set when it talks to the embedded sandbox."""
 
@@ -78,6 +85,10 @@ def _import_sandbox() -> Any:
 @asynccontextmanager
 async def embedded_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[Connection]:
     """An :class:`EasyInk` wired to a sandbox app in this process (no socket at all)."""
+    import httpx
+
+    from .._client import EasyInk
+
     module = _import_sandbox()
     app = module.create_app(config if config is not None else module.SandboxConfig())
     sandbox = app.state.sandbox
@@ -108,8 +119,22 @@ async def connect(settings: Settings, *, backend: str = "httpx") -> AsyncIterato
             f"no access token for {settings.base_url}: run 'easyink login', pass --token or set "
             "EASYINK_TOKEN"
         )
+    from .._client import EasyInk, insecure_http_host
+    from ._auth import token_provider
+
+    host = insecure_http_host(settings.base_url)
+    if host is not None and not settings.allow_insecure_http:
+        raise CliError(
+            f"refusing plain http:// to {host}: the access token would travel in clear; use "
+            "https:// or pass --allow-insecure-http"
+        )
     async with (
         token_provider(settings) as provider,
-        EasyInk(base_url=settings.base_url, token_provider=provider, backend=backend) as ei,
+        EasyInk(
+            base_url=settings.base_url,
+            token_provider=provider,
+            backend=backend,
+            allow_insecure_http=settings.allow_insecure_http,
+        ) as ei,
     ):
         yield Connection(ei=ei)

@@ -10,11 +10,12 @@ or escaped for markup (:func:`markup`, for ``console.print`` f-strings).
 from __future__ import annotations
 
 import re
-
-from rich.markup import escape
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from .._control import CONTROL, has_control
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 __all__ = ["DEFAULT_LIMIT", "has_control", "literal", "markup", "plain"]
 
@@ -35,9 +36,13 @@ def plain(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
 
 def markup(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
     """:func:`plain`, escaped so that rich prints it literally inside markup."""
+    from rich.markup import escape  # imported when first printed: not by `easyink --help`
+
     return escape(plain(value, limit))
 
 
 def literal(value: object, limit: int | None = DEFAULT_LIMIT) -> Text:
     """:func:`plain` as a rich ``Text`` (never parsed as markup)."""
+    from rich.text import Text
+
     return Text(plain(value, limit))

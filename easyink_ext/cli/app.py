@@ -60,9 +60,16 @@ def _debug(ctx: click.Context) -> bool:
 
 
 def _one_line(exc: BaseException) -> str:
-    raw = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    """The message of ``exc`` on one line; the class name only for an unexpected error."""
+    if isinstance(exc, click.ClickException):
+        raw = exc.format_message()
+    elif isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        names = f"{exc.filename} -> {exc.filename2}" if exc.filename2 else str(exc.filename)
+        raw = f"{names}: {exc.strerror}"  # as the shell's tools say it, without [Errno n]
+    else:
+        raw = str(exc)
     text = " ".join(raw.split()) or type(exc).__name__
-    expected = (EasyInkError, ValueError, click.ClickException)
+    expected = (EasyInkError, ValueError, OSError, click.ClickException)
     return text if isinstance(exc, expected) else f"{type(exc).__name__}: {text}"
 
 
@@ -80,14 +87,20 @@ def _one_line(exc: BaseException) -> str:
     type=click.Path(dir_okay=False),
     help="Config file (default: EASYINK_CONFIG or ~/.config/easyink/config.toml).",
 )
+@click.option(
+    "--allow-insecure-http",
+    is_flag=True,
+    help="Allow a plain http:// base URL on another machine (the token travels in clear).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="easyink", prog_name="easyink")
 @click.pass_context
-def cli(
+def cli(  # noqa: PLR0917 - one parameter per click option
     ctx: click.Context,
     base_url: str | None,
     token: str | None,
     config_file: str | None,
+    allow_insecure_http: bool,
     debug: bool,
 ) -> None:
     """EasyInk e-signature command line: send documents, follow sessions, download PDFs.
@@ -96,7 +109,12 @@ def cli(
     Start with: easyink demo
     """
     ctx.meta["easyink.debug"] = debug
-    ctx.obj = resolve_settings(base_url=base_url, token=token, config=config_file)
+    ctx.obj = resolve_settings(
+        base_url=base_url,
+        token=token,
+        config=config_file,
+        allow_insecure_http=allow_insecure_http,
+    )
 
 
 def _register() -> None:

@@ -18,32 +18,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import attrs
 import click
-from rich.progress import Progress, TaskID
 
-from .._client import BACKENDS, EasyInk, aiohttp_available
-from ..batch import (
-    DEFAULT_LEASE,
-    BatchProgress,
-    BatchResult,
-    RateLimiter,
-    SessionReconciler,
-    category,
-    count_states,
-    ledger_steps,
-    run_batch,
-)
-from ..ledger import describe, open_ledger
-from ..manifest import Manifest, ManifestRow, read_manifest
-from ..workflow import SentSession, send_for_signature
+from .._defaults import BACKENDS, DEFAULT_LEASE
 from ._config import Settings
-from ._progress import progress_bar
 from ._runtime import CliError, connect, out, run
 from ._text import markup
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from .._client import EasyInk
+    from ..batch import BatchProgress, BatchResult
+    from ..manifest import Manifest, ManifestRow
+    from ..workflow import SentSession
 
 __all__ = ["batch", "send_row"]
 
@@ -54,6 +46,9 @@ EXIT_UNFINISHED = 5
 
 async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
     """Send one manifest row (progress recorded in the batch ledger row of the calling task)."""
+    from ..batch import ledger_steps
+    from ..workflow import send_for_signature
+
     return await send_for_signature(
         ei,
         documents=[row.file],
@@ -64,7 +59,7 @@ async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
     )
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class _Options:
     ledger: str
     concurrency: int
@@ -131,6 +126,11 @@ def batch(  # noqa: PLR0917 - one parameter per option
 ) -> None:
     """Send every row of MANIFEST (CSV: file, subject, signer_name, signer_email,
     signer_phone, sequential, key; several signers per row separated by ';')."""
+    from .._client import aiohttp_available
+    from ..batch import count_states
+    from ..ledger import describe
+    from ..manifest import read_manifest
+
     checked = read_manifest(manifest)
     console = out()
     for problem in checked.invalid:
@@ -155,6 +155,9 @@ def batch(  # noqa: PLR0917 - one parameter per option
 
 
 async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
+    from ..batch import category
+    from ..ledger import open_ledger
+
     opened = open_ledger(spec)
     await opened.open()
     try:
@@ -177,6 +180,9 @@ async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
 async def _send(
     settings: Settings, manifest: Manifest, options: _Options
 ) -> list[BatchResult[ManifestRow, SentSession]]:
+    from ..batch import RateLimiter, SessionReconciler, run_batch
+    from ._progress import progress_bar
+
     async with connect(settings, backend=options.backend) as connection:
         ei = connection.ei
         shared: list[RateLimiter] = []

@@ -9,16 +9,16 @@ stack (retries, auth header, typed errors, request validation).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
-from ..waiters import PollPolicy, wait_for_session
-from ..workflow import SentSession, Signer, send_for_signature
-from ._files import SavedFile, download_session_pdfs
-from ._progress import progress_bar
 from ._runtime import SANDBOX_MISSING, CliError, embedded_sandbox, out, run
 from ._text import literal, markup
+
+if TYPE_CHECKING:
+    from ..workflow import SentSession, Signer
+    from ._files import SavedFile
 
 __all__ = ["demo"]
 
@@ -33,11 +33,12 @@ _PEOPLE = (
     ("Margaret Hamilton", "margaret.hamilton@example.com"),
 )
 _MAX_SIGNERS = 20
-_FAST_POLL = PollPolicy(initial=0.02, maximum=0.5, multiplier=1.5)
 
 
 def demo_signers(count: int) -> list[Signer]:
     """``count`` sample signers with distinct names and e-mail addresses."""
+    from ..workflow import Signer
+
     signers: list[Signer] = []
     for index in range(count):
         if index < len(_PEOPLE):
@@ -78,6 +79,8 @@ def _check_extras() -> None:
 def demo(count: int, output: Path) -> None:
     """Send a generated contract to sample signers in the embedded sandbox, sign it as each of
     them, wait until it is finished and download the signed PDFs."""
+    from rich.table import Table
+
     _check_extras()
     sent, saved = run(_demo, count, output)
     console = out()
@@ -93,6 +96,10 @@ def demo(count: int, output: Path) -> None:
 
 
 async def _demo(count: int, output: Path) -> tuple[SentSession, list[SavedFile]]:
+    from ..waiters import PollPolicy, wait_for_session
+    from ..workflow import send_for_signature
+    from ._files import download_session_pdfs
+    from ._progress import progress_bar
     from ._sample import sample_contract_pdf
 
     signers = demo_signers(count)
@@ -125,7 +132,7 @@ async def _demo(count: int, output: Path) -> tuple[SentSession, list[SavedFile]]
                 sent.session_id,
                 until=["Finished"],
                 timeout=120.0,
-                poll=_FAST_POLL,
+                poll=PollPolicy(initial=0.02, maximum=0.5, multiplier=1.5),
                 documents_ready=True,
             )
             progress.advance(steps)

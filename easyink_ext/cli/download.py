@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import click
 
 from ._config import Settings
-from ._files import SavedFile, download_session_pdfs, ready_pdfs
-from ._progress import progress_bar
 from ._runtime import CliError, connect, out, run
 from ._text import markup
 from .sessions import fetch_session
+
+if TYPE_CHECKING:
+    from ._files import SavedFile
 
 __all__ = ["download"]
 
@@ -34,6 +36,8 @@ def download(settings: Settings, session_id: UUID, output: Path, overwrite: bool
 
     Existing files are never replaced without --overwrite.
     """
+    from ._files import download_session_pdfs, ready_pdfs
+    from ._progress import progress_bar
 
     async def go() -> list[SavedFile]:
         async with connect(settings) as connection:

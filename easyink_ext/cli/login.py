@@ -13,18 +13,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import httpx
 
 from .._redact import redact_text
-from ..auth import OAuthClient, TokenSet
 from ..errors import OAuthError
-from ._auth import CALLBACKS, client_id_for, client_secret_for, identity_for, is_local
 from ._config import Settings, load_config, normal_url, save_config
 from ._runtime import CliError, out, run
-from ._shared_login import config_lock
 from ._text import markup
+
+if TYPE_CHECKING:
+    from ..auth import TokenSet
 
 __all__ = ["login"]
 
@@ -60,6 +60,8 @@ def _wire_logs_redacted() -> Iterator[None]:
 
 async def _follow_authorize(url: str) -> str:
     """Open the authorize URL without a browser and return the redirect target."""
+    import httpx
+
     async with httpx.AsyncClient(timeout=30.0) as http:
         response = await http.get(url, follow_redirects=False)
     location = str(response.headers.get("location") or "")
@@ -72,6 +74,8 @@ async def _follow_authorize(url: str) -> str:
 
 async def _save_profile(config_file: Path, base_url: str, profile: dict[str, str]) -> None:
     """Replace the profile of ``base_url`` and make it the default (under the config lock)."""
+    from ._shared_login import config_lock
+
     async with config_lock(config_file):
         data = load_config(config_file)
         data.base_url = normal_url(base_url)
@@ -104,6 +108,9 @@ def login(  # noqa: PLR0917 - one parameter per click option
 
     Later commands renew an expired access token with the saved refresh token.
     """
+    from ..auth import OAuthClient
+    from ._auth import CALLBACKS, client_id_for, client_secret_for, identity_for, is_local
+
     if settings.base_url is None:
         raise CliError(
             "no base URL to log in to: pass --base-url (the embedded sandbox needs no login)"

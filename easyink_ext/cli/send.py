@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..workflow import SentSession, send_for_signature
+from .._pdf import MAX_SCANNED_BYTES, PDF_MAGIC, is_pdf, page_count
 from ._config import Settings
-from ._parse import check_text, parse_field, parse_signer
 from ._runtime import connect, out, run
 from ._text import markup
+
+if TYPE_CHECKING:
+    from ..workflow import FieldSpec, SentSession
 
 __all__ = ["send"]
 
@@ -47,10 +51,14 @@ def send(  # noqa: PLR0917 - one parameter per click option
     sequential: bool,
     field_texts: tuple[str, ...],
 ) -> None:
-    """Send FILES for signature and print the new session's id."""
+    """Send FILES (PDF) for signature and print the new session's id."""
+    from ..workflow import send_for_signature
+    from ._parse import check_text, parse_field, parse_signer
+
     signers = [parse_signer(text) for text in signer_texts]
     fields = [parse_field(text, i, signers) for i, text in enumerate(field_texts)] or None
     title = check_text("subject", subject or files[0].stem)
+    check_files(files, fields or ())
 
     async def go() -> SentSession:
         async with connect(settings) as connection:
@@ -71,3 +79,31 @@ def send(  # noqa: PLR0917 - one parameter per click option
     console.print(f"  subject: {markup(title)}")
     for signer, participant_id in zip(sent.signers, sent.participant_ids, strict=True):
         console.print(f"  {markup(signer.label())}: participant {participant_id}")
+
+
+def check_files(files: Sequence[Path], fields: Sequence[FieldSpec]) -> None:
+    """Refuse, before any request, a file that is not a PDF or a field on a page it lacks."""
+    for path in files:
+        with path.open("rb") as handle:
+            if not is_pdf(handle.read(len(PDF_MAGIC))):
+                raise click.BadParameter(
+                    f"{path} is not a PDF (it does not start with %PDF-)",
+                    ctx=click.get_current_context(silent=True),
+                    param_hint="FILES",
+                )
+    pages: dict[int, int | None] = {}
+    for number, field in enumerate(fields, start=1):
+        if not 0 <= field.document < len(files):
+            continue  # the workflow names the missing document
+        if field.document not in pages:
+            path = files[field.document]
+            small = path.stat().st_size <= MAX_SCANNED_BYTES
+            pages[field.document] = page_count(path.read_bytes()) if small else None
+        count = pages[field.document]
+        if count is not None and field.page > count:
+            name = files[field.document].name
+            raise click.BadParameter(
+                f"field {number} is on page {field.page} but {name} has {count} page(s)",
+                ctx=click.get_current_context(silent=True),
+                param_hint="--field",
+            )

@@ -3,28 +3,52 @@
 from __future__ import annotations
 
 from datetime import timezone
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import click
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
-from easyink_client.api.signing_sessions import get_session
-from easyink_client.models.search_status import SearchStatus
-from easyink_client.models.signing_session_item import SigningSessionItem
-from easyink_client.models.signing_view import SigningView
-
-from .._answers import parsed_answer
-from .._client import EasyInk
-from ..errors import EasyInkError
 from ._config import Settings
 from ._runtime import connect, out, run
 from ._text import literal, markup
 
-__all__ = ["sessions"]
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
-_STATUSES = [str(s.value) for s in list(SearchStatus)]
+    from easyink_client.models.signing_session_item import SigningSessionItem
+    from easyink_client.models.signing_view import SigningView
+
+    from .._client import EasyInk
+
+__all__ = ["STATUSES", "sessions"]
+
+# What `--status` accepts: every status a session shows (`Pending`...) and every status the
+# search understands (`NeedToSign`, `NeedsAction`); the test suite keeps it equal to the union
+# of the generated SessionStatus and SearchStatus.
+STATUSES = (
+    "Draft",
+    "ReadyToStart",
+    "Pending",
+    "InProgress",
+    "NeedToSign",
+    "NeedsAction",
+    "Finished",
+    "Declined",
+    "Voided",
+    "Expired",
+)
+_ID_LENGTH = 36  # a UUID's text
+# Session statuses the search has no filter for, and the search status that includes them.
+_SEARCHED_AS = {"Pending": "InProgress"}
+# Search statuses that depend on the user, not on the session's own status.
+_PERSONAL = ("NeedToSign", "NeedsAction")
+_STATUS_HELP = (
+    "Only sessions in this status (repeat for several). InProgress includes Pending sessions "
+    "(sent, nobody has signed yet); Pending shows those alone. NeedToSign and NeedsAction: "
+    "sessions waiting for you."
+)
 
 
 def _text(value: object) -> Text:
@@ -32,12 +56,32 @@ def _text(value: object) -> Text:
 
 
 async def fetch_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    """getSession, with a malformed answer reported as a typed error."""
-    with parsed_answer("getSession"):
-        view = await get_session.asyncio(session_id, client=ei.client)
-        if not isinstance(view, SigningView):
-            raise EasyInkError(f"getSession returned no session view for {session_id}")
-        return view
+    """getSession, refused when the answer is about another session."""
+    from .._answers import require_same_id
+
+    view = await ei.sessions.get(session_id)
+    require_same_id("getSession", session_id, view.signing_session_id)
+    return view
+
+
+def search_filter(statuses: tuple[str, ...]) -> tuple[list[str] | None, set[str] | None]:
+    """The statuses to search for, and the session statuses to keep (None: every one found)."""
+    if not statuses:
+        return None, None
+    searched = list(dict.fromkeys(_SEARCHED_AS.get(s, s) for s in statuses))
+    narrowed = [s for s in statuses if s in _SEARCHED_AS]
+    if not narrowed or any(_SEARCHED_AS[s] in statuses for s in narrowed):
+        return searched, None
+    personal = [s for s in statuses if s in _PERSONAL]
+    if personal:
+        raise click.UsageError(
+            f"--status {narrowed[0]} cannot be combined with {personal[0]}: use "
+            f"--status {_SEARCHED_AS[narrowed[0]]}, which includes {narrowed[0]} sessions"
+        )
+    # Only the narrower status asked for (not the search status that includes it): keep those
+    # sessions, and those of any other status asked for.
+    keep = {s for s in statuses if s not in _SEARCHED_AS.values()} | set(narrowed)
+    return searched, keep
 
 
 @click.group()
@@ -50,8 +94,8 @@ def sessions() -> None:
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice(_STATUSES),
-    help="Only sessions in this status (repeat for several).",
+    type=click.Choice(STATUSES),
+    help=_STATUS_HELP,
 )
 @click.option(
     "--limit",
@@ -63,15 +107,21 @@ def sessions() -> None:
 @click.pass_obj
 def list_sessions(settings: Settings, statuses: tuple[str, ...], limit: int) -> None:
     """List sessions, newest first."""
+    from rich import box
+    from rich.table import Table
+
+    searched, keep = search_filter(statuses)
 
     async def go() -> list[SigningSessionItem]:
         found: list[SigningSessionItem] = []
         async with connect(settings) as connection:
-            async for item in connection.ei.iter_sessions(
-                statuses=list(statuses) or None,
+            async for item in connection.ei.sessions.list(
+                statuses=searched,
                 sorting=["created:desc"],
                 page_size=min(100, limit),
             ):
+                if keep is not None and item.status.value not in keep:
+                    continue
                 found.append(item)
                 if len(found) >= limit:
                     break
@@ -81,15 +131,32 @@ def list_sessions(settings: Settings, statuses: tuple[str, ...], limit: int) -> 
     if not items:
         out().print("No sessions found.")
         return
+    console = out()
     table = Table(title=f"{len(items)} session(s)", box=box.SIMPLE)
-    table.add_column("id", no_wrap=True, min_width=36)
+    table.add_column("id", overflow="fold", min_width=_id_width(console))
     table.add_column("status", no_wrap=True)
     table.add_column("created (UTC)", no_wrap=True)
     table.add_column("subject")
     for item in items:
         created = item.created.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
         table.add_row(str(item.id), item.status.value, created, _text(item.subject))
-    out().print(table)
+    console.print(table)
+
+
+def _id_width(console: Console) -> int:
+    """Ids on one line where the terminal has room, else folded over two or more lines."""
+    return min(_ID_LENGTH, console.width // 2)
+
+
+def _table(console: Console, *headers: str, title: str) -> Table:
+    """A table whose first column holds ids: folded (never cut) when the terminal is narrow."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column(headers[0], overflow="fold", min_width=_id_width(console))
+    for header in headers[1:]:
+        table.add_column(header)
+    return table
 
 
 @sessions.command("show")
@@ -107,7 +174,9 @@ def show_session(settings: Settings, session_id: UUID) -> None:
     subject = view.subject if isinstance(view.subject, str) else ""
     console.print(f"[bold]{view.signing_session_id}[/]  {markup(subject)}")
     console.print(f"status: [bold]{markup(view.status.value)}[/]")
-    people = Table("participant", "name", "email", "status", "signed at", title="Participants")
+    people = _table(
+        console, "participant", "name", "email", "status", "signed at", title="Participants"
+    )
     for p in view.participants or []:
         names = (p.first_name, p.last_name)
         name = literal(" ".join(x for x in names if isinstance(x, str) and x))
@@ -120,11 +189,11 @@ def show_session(settings: Settings, session_id: UUID) -> None:
             signed,
         )
     console.print(people)
-    docs = Table("document", "title", title="Documents")
+    docs = _table(console, "document", "title", title="Documents")
     for d in view.documents or []:
         docs.add_row(str(d.document_id), _text(d.title))
     console.print(docs)
-    signed_docs = Table("signed document", "title", "status", title="Signed documents")
+    signed_docs = _table(console, "signed document", "title", "status", title="Signed documents")
     for s in view.signed_documents or []:
         state = getattr(s.processing_status, "value", "")
         signed_docs.add_row(str(s.signed_document_id), _text(s.title), literal(state))

@@ -6,9 +6,6 @@ from uuid import UUID
 
 import click
 
-from easyink_client.api.signing_sessions import void_session
-from easyink_client.models.void_session_request import VoidSessionRequest
-
 from ._config import Settings
 from ._runtime import connect, out, run
 
@@ -25,10 +22,9 @@ def void(settings: Settings, session_id: UUID, reason: str) -> None:
         raise ValueError("--reason must be 1 to 1000 characters")
 
     async def go() -> None:
+
         async with connect(settings) as connection:
-            await void_session.asyncio(
-                session_id, client=connection.ei.client, body=VoidSessionRequest(reason=reason)
-            )
+            await connection.ei.sessions.void(session_id, reason=reason)
 
     run(go)
     out().print(f"Voided session {session_id}")

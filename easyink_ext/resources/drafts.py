@@ -166,11 +166,13 @@ class Drafts:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -260,8 +262,8 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -312,8 +314,8 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -364,8 +366,8 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -411,11 +413,13 @@ class Drafts:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         url = f"/api/signingSessionDrafts/{path_id(draft_id, 'draft_id', 'convertDraft')}/convert"
@@ -511,11 +515,13 @@ class DraftsSync:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -601,8 +607,8 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -650,8 +656,8 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -697,8 +703,8 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -741,11 +747,13 @@ class DraftsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         return self._ei._run(
@@ -907,11 +915,13 @@ class DraftDocuments:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -967,8 +977,8 @@ class DraftDocuments:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1017,8 +1027,8 @@ class DraftDocuments:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1092,11 +1102,13 @@ class DraftDocumentsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1149,8 +1161,8 @@ class DraftDocumentsSync:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1200,8 +1212,8 @@ class DraftDocumentsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1335,8 +1347,8 @@ class DraftAttachments:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1384,8 +1396,8 @@ class DraftAttachments:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1461,8 +1473,8 @@ class DraftAttachmentsSync:
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1511,8 +1523,8 @@ class DraftAttachmentsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1635,11 +1647,13 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1692,11 +1706,13 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1756,8 +1772,8 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1814,8 +1830,8 @@ class DraftParticipants:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1901,11 +1917,13 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -1953,11 +1971,13 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -2014,8 +2034,8 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2068,8 +2088,8 @@ class DraftParticipantsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2232,11 +2252,13 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -2288,8 +2310,8 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2342,8 +2364,8 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2406,8 +2428,8 @@ class DraftSignatureFields:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2490,11 +2512,13 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -2541,8 +2565,8 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2593,8 +2617,8 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2653,8 +2677,8 @@ class DraftSignatureFieldsSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2813,8 +2837,8 @@ class DraftSigningOrder:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2864,8 +2888,8 @@ class DraftSigningOrder:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2936,8 +2960,8 @@ class DraftSigningOrderSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -2982,8 +3006,8 @@ class DraftSigningOrderSync:
             NotFoundError: 404: The draft does not exist. A document, attachment, participant or
                 field that does not exist inside an existing draft is answered with 400 instead (see
                 each operation).
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)

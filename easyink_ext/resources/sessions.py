@@ -143,8 +143,8 @@ class Sessions:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -195,11 +195,12 @@ class Sessions:
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[SigningSessionItem]:
-        """Every matching session, fetching the pages of ``search`` as the iteration needs them.
+        """Every matching session, fetching the pages of ``search`` as needed.
 
-        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``. A server's page
-        count is not trusted: paging stops at a page that brings no session not seen before, and after
-        ``max_pages`` pages (``None``: no cap). A session is never yielded twice.
+        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``.
+        A server's page count is not trusted: paging stops at a page that brings no
+        session not seen before, and after ``max_pages`` pages (``None``: no cap).
+        A session is never yielded twice.
         """
 
         return session_items(
@@ -236,8 +237,8 @@ class Sessions:
             RequestValidationError: the arguments break the API's constraints (nothing is sent)
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -323,8 +324,8 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -372,11 +373,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -426,11 +429,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -479,11 +484,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         url = f"/api/signingSessions/{path_id(session_id, 'session_id', 'startSession')}/start"
@@ -529,11 +536,13 @@ class Sessions:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         url = f"/api/signingSessions/{path_id(session_id, 'session_id', 'voidSession')}/voided"
@@ -635,8 +644,8 @@ class SessionsSync:
             BadRequestError: 400: The request is invalid.
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -663,11 +672,12 @@ class SessionsSync:
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[SigningSessionItem]:
-        """Every matching session, fetching the pages of ``search`` as the iteration needs them.
+        """Every matching session, fetching the pages of ``search`` as needed.
 
-        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``. A server's page
-        count is not trusted: paging stops at a page that brings no session not seen before, and after
-        ``max_pages`` pages (``None``: no cap). A session is never yielded twice.
+        ``sorting`` takes ``PropertySorting`` rules or strings like ``"created:desc"``.
+        A server's page count is not trusted: paging stops at a page that brings no
+        session not seen before, and after ``max_pages`` pages (``None``: no cap).
+        A session is never yielded twice.
         """
 
         return self._ei._iterate(
@@ -705,8 +715,8 @@ class SessionsSync:
             RequestValidationError: the arguments break the API's constraints (nothing is sent)
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -790,8 +800,8 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -836,11 +846,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -885,11 +897,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
             APIResponseValidationError: a 2xx answer without the documented shape
         """
 
@@ -931,11 +945,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         return self._ei._run(
@@ -978,11 +994,13 @@ class SessionsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
+            OutcomeUnknownError: the POST failed ambiguously (timeout, dropped connection, 5xx) and
+                may have taken effect: it is not repeated; read the state back before sending it again
         """
 
         return self._ei._run(
@@ -1182,8 +1200,8 @@ class SessionParticipants:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1261,8 +1279,8 @@ class SessionParticipantsSync:
             AuthenticationError: 401: Missing, invalid or expired access token.
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1360,8 +1378,8 @@ class SessionDocuments:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1436,8 +1454,8 @@ class SessionDocumentsSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1538,8 +1556,8 @@ class SessionAttachments:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1614,8 +1632,8 @@ class SessionAttachmentsSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1717,8 +1735,8 @@ class SessionSignedDocuments:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1794,8 +1812,8 @@ class SessionSignedDocumentsSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1894,8 +1912,8 @@ class SessionAllInOne:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
@@ -1968,8 +1986,8 @@ class SessionAllInOneSync:
             PermissionDeniedError: 403: The caller lacks permission for this operation.
             NotFoundError: 404: The session (or a resource addressed inside it) does not exist.
             APIStatusError: 416: The requested byte range lies outside the file.
-            RateLimitError: 429: Rate limited; the request was not processed. Retry after `Retry-
-                After`.
+            RateLimitError: 429: Rate limited; the request was not processed. Retry after
+                `Retry-After`.
             InternalServerError: 500: Server-side error; the request may or may not have taken
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)

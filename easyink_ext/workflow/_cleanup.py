@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from easyink_client.api.signing_session_drafts import delete_draft
-from easyink_client.api.signing_sessions import void_session
-from easyink_client.models.void_session_request import VoidSessionRequest
-
 from .. import _telemetry
 from ..errors import (
     APIConnectionError,
@@ -45,16 +41,10 @@ async def _remove(run: _Run, step: str) -> str:
         view = await run.get_session()
         if view.status.value in ("Voided",):
             return "voided"
-        await void_session.asyncio(
-            run.draft, client=run.client, body=_void_body(f"Sending failed at step '{step}'")
-        )
+        await run.ei.sessions.void(run.draft, reason=f"Sending failed at step '{step}'")
         return "voided"
-    await delete_draft.asyncio(run.draft, client=run.client)
+    await run.ei.drafts.delete(run.draft)
     return "deleted"
-
-
-def _void_body(reason: str) -> VoidSessionRequest:
-    return VoidSessionRequest(reason=reason)
 
 
 async def _fail(run: _Run, step: str, exc: Exception, keep: bool) -> WorkflowError:

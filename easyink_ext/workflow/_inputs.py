@@ -12,6 +12,7 @@ import attrs
 
 from .._contact import EMAIL, is_phone, normalize_phone
 from .._control import has_control
+from .._resource import mime_type
 
 DEFAULT_FIELD_WIDTH = 180.0
 DEFAULT_FIELD_HEIGHT = 40.0
@@ -102,12 +103,7 @@ class _PreparedDocument:
 
     @property
     def mime_type(self) -> str:
-        lower = self.filename.lower()
-        if lower.endswith(".pdf"):
-            return "application/pdf"
-        if lower.endswith(".docx"):
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return "application/octet-stream"
+        return mime_type(self.filename)
 
 
 @attrs.frozen

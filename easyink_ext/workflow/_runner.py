@@ -10,13 +10,11 @@ from uuid import UUID
 
 import anyio
 
-from easyink_client.api.signing_session_drafts import get_draft
-from easyink_client.api.signing_sessions import get_session
 from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
 from .. import _telemetry
-from .._answers import parsed_answer
+from .._answers import parsed_answer, require_same_id
 from .._retry import retry_pause
 from ..errors import (
     APIConnectionError,
@@ -33,12 +31,6 @@ _T = TypeVar("_T")
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _expect(value: object, kind: type[_T], operation: str) -> _T:
-    if not isinstance(value, kind):
-        raise EasyInkError(f"{operation} returned an unexpected answer: {type(value).__name__}")
-    return value
 
 
 def _require_distinct(ids: Sequence[UUID], what: str, operation: str) -> None:
@@ -71,7 +63,6 @@ class _Run:
     def __init__(self, ei: EasyInk, recheck_delay: float, on_step: OnStep | None = None) -> None:
         self.ei = ei
         self.on_step = on_step
-        self.client = ei.client
         self.recheck_delay = recheck_delay
         self.draft_id: UUID | None = None
         self.converted = False
@@ -102,15 +93,17 @@ class _Run:
 
     async def get_draft(self) -> SigningConfiguration:
         async def call() -> SigningConfiguration:
-            result = await get_draft.asyncio(self.draft, client=self.client)
-            return _expect(result, SigningConfiguration, "getDraft")
+            config = await self.ei.drafts.get(self.draft)
+            require_same_id("getDraft", self.draft, config.signing_session_id)
+            return config
 
         return await self.read(call)
 
     async def get_session(self) -> SigningView:
         async def call() -> SigningView:
-            result = await get_session.asyncio(self.draft, client=self.client)
-            return _expect(result, SigningView, "getSession")
+            view = await self.ei.sessions.get(self.draft)
+            require_same_id("getSession", self.draft, view.signing_session_id)
+            return view
 
         return await self.read(call)
 
@@ -155,13 +148,12 @@ class _Run:
         return found
 
 
-async def _or_none(call: Callable[[], Awaitable[object]], kind: type[_T], name: str) -> _T | None:
+async def _or_none(call: Callable[[], Awaitable[_T]]) -> _T | None:
     """The answer of a read, or ``None`` when the object does not exist (404)."""
     try:
-        result = await call()
+        return await call()
     except NotFoundError:
         return None
-    return _expect(result, kind, name)
 
 
 @asynccontextmanager

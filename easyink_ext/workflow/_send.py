@@ -8,13 +8,7 @@ from uuid import UUID
 
 import anyio
 
-from easyink_client.api.signing_session_drafts import (
-    set_one_by_one_signing_order,
-    update_draft,
-)
-from easyink_client.models.one_by_one_signing_order_request import OneByOneSigningOrderRequest
 from easyink_client.models.reminder_frequency import ReminderFrequency
-from easyink_client.models.update_draft_request import UpdateDraftRequest
 
 from .. import _telemetry
 from .._control import has_control
@@ -94,11 +88,11 @@ async def send_for_signature(
         if reminder is not None:
             step = "update draft"
             async with _timed(run, step):
-                body = UpdateDraftRequest(
-                    subject=subject, reminder_frequency=ReminderFrequency(reminder)
-                )
+                frequency = ReminderFrequency(reminder)
                 await run.read(
-                    lambda: update_draft.asyncio(run.draft, client=run.client, body=body)
+                    lambda: ei.drafts.update(
+                        run.draft, subject=subject, reminder_frequency=frequency
+                    )
                 )
         step = "upload documents"
         document_ids: list[UUID] = []
@@ -139,10 +133,10 @@ async def send_for_signature(
         if sequential and len(participant_ids) > 1:
             step = "set signing order"
             async with _timed(run, step):
-                order = OneByOneSigningOrderRequest(participants_order=list(participant_ids))
+                order = list(participant_ids)
                 await run.read(
-                    lambda: set_one_by_one_signing_order.asyncio(
-                        run.draft, client=run.client, body=order
+                    lambda: ei.drafts.signing_order.set_one_by_one(
+                        run.draft, participants_order=order
                     )
                 )
         step = "convert"

@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
 import anyio
 
-from easyink_client.api.signing_session_drafts import (
-    add_draft_participant,
-    add_draft_signature_field,
-    convert_draft,
-    create_draft,
-    get_draft,
-    upload_draft_document,
-)
-from easyink_client.api.signing_sessions import start_session
-from easyink_client.models.add_draft_participant_request import AddDraftParticipantRequest
-from easyink_client.models.add_draft_signature_field_request import AddDraftSignatureFieldRequest
-from easyink_client.models.create_draft_request import CreateDraftRequest
 from easyink_client.models.delivery_method import DeliveryMethod
 from easyink_client.models.element_placement import ElementPlacement
 from easyink_client.models.language import Language
 from easyink_client.models.signature_field_declaration import SignatureFieldDeclaration
 from easyink_client.models.signature_field_options import SignatureFieldOptions
 from easyink_client.models.signature_field_type import SignatureFieldType
-from easyink_client.models.signing_configuration import SigningConfiguration
-from easyink_client.models.upload_draft_document_body import UploadDraftDocumentBody
-from easyink_client.types import File
 
 from .. import pagination
+from .._answers import require_same_id
 from ._claims import DraftClaims, _claims_for
 from ._inputs import Signer, _PlannedField, _PreparedDocument
-from ._runner import _expect, _or_none, _Run
+from ._runner import _or_none, _Run
 
 _CREATE_SKEW = timedelta(seconds=30)
 
@@ -45,8 +30,8 @@ async def _search_unclaimed_drafts(
     run: _Run, subject: str, since: datetime, claims: DraftClaims
 ) -> list[UUID]:
     found: list[UUID] = []
-    pages = pagination.search_pages(
-        run.client, statuses=["Draft"], sorting=["created:desc"], page_size=100
+    pages = pagination.session_pages(
+        run.ei.sessions.search, statuses=["Draft"], sorting=["created:desc"], page_size=100
     )
     async for page in pages:
         older = False
@@ -65,11 +50,9 @@ async def _search_unclaimed_drafts(
 
 
 async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
-    config = await run.read(
-        lambda: _or_none(
-            lambda: get_draft.asyncio(draft_id, client=run.client), SigningConfiguration, "getDraft"
-        )
-    )
+    config = await run.read(lambda: _or_none(lambda: run.ei.drafts.get(draft_id)))
+    if config is not None:
+        require_same_id("getDraft", draft_id, config.signing_session_id)
     return (
         config is not None
         and not config.is_locked
@@ -87,10 +70,7 @@ async def _create_draft(run: _Run, subject: str) -> UUID:
     async def send() -> UUID:
         async with claims.creating(subject) as done:
             current[:] = [done]
-            result = await create_draft.asyncio(
-                client=run.client, body=CreateDraftRequest(subject=subject)
-            )
-            draft_id = _expect(result, UUID, "createDraft")
+            draft_id = await run.ei.drafts.create(subject=subject)
             # Claimed before ``done`` is set, so no reconciliation can take this draft.
             claims.claim(draft_id)
             return draft_id
@@ -115,13 +95,7 @@ async def _create_draft(run: _Run, subject: str) -> UUID:
 
 async def _upload(run: _Run, doc: _PreparedDocument, known: set[UUID]) -> UUID:
     async def send() -> UUID:
-        body = UploadDraftDocumentBody(
-            file_content=File(
-                payload=io.BytesIO(doc.data), file_name=doc.filename, mime_type=doc.mime_type
-            )
-        )
-        result = await upload_draft_document.asyncio(run.draft, client=run.client, body=body)
-        return _expect(result, UUID, "uploadDraftDocument")
+        return await run.ei.drafts.documents.upload(run.draft, file=(doc.filename, doc.data))
 
     async def reconcile() -> UUID | None:
         config = await run.get_draft()
@@ -139,7 +113,8 @@ async def _add_participant(run: _Run, signer: Signer, known: set[UUID]) -> UUID:
     phone = signer.normalized_phone
 
     async def send() -> UUID:
-        body = AddDraftParticipantRequest(
+        return await run.ei.drafts.participants.add(
+            run.draft,
             first_name=first,
             last_name=last,
             email=signer.email,
@@ -147,8 +122,6 @@ async def _add_participant(run: _Run, signer: Signer, known: set[UUID]) -> UUID:
             delivery_methods=[DeliveryMethod(m) for m in signer.delivery_methods],
             language=Language(signer.language),
         )
-        result = await add_draft_participant.asyncio(run.draft, client=run.client, body=body)
-        return _expect(result, UUID, "addDraftParticipant")
 
     async def reconcile() -> UUID | None:
         config = await run.get_draft()
@@ -172,7 +145,8 @@ async def _add_field(
     field_type = SignatureFieldType(field.type)
 
     async def send() -> UUID:
-        body = AddDraftSignatureFieldRequest(
+        return await run.ei.drafts.signature_fields.add(
+            run.draft,
             participant_id=participant_id,
             document_id=document_id,
             field=SignatureFieldDeclaration(
@@ -187,8 +161,6 @@ async def _add_field(
                 options=SignatureFieldOptions(is_required=True, for_type=field_type),
             ),
         )
-        result = await add_draft_signature_field.asyncio(run.draft, client=run.client, body=body)
-        return _expect(result, UUID, "addDraftSignatureField")
 
     async def reconcile() -> UUID | None:
         config = await run.get_draft()
@@ -211,7 +183,7 @@ async def _add_field(
 
 async def _convert(run: _Run) -> None:
     async def send() -> bool:
-        await convert_draft.asyncio(run.draft, client=run.client)
+        await run.ei.drafts.convert(run.draft)
         return True
 
     async def reconcile() -> bool | None:
@@ -222,7 +194,7 @@ async def _convert(run: _Run) -> None:
 
 async def _start(run: _Run) -> None:
     async def send() -> bool:
-        await start_session.asyncio(run.draft, client=run.client)
+        await run.ei.sessions.start(run.draft)
         return True
 
     async def reconcile() -> bool | None:

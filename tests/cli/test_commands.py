@@ -183,18 +183,18 @@ def test_batch_uses_aiohttp_when_installed_unless_told_otherwise(  # noqa: PLR09
     installed: bool,
     expected: str,
 ) -> None:
-    from easyink_ext.cli import _runtime
-    from easyink_ext.cli import batch as batch_command
+    from easyink_ext import _client
 
     used: list[str] = []
-    original = _runtime.EasyInk
+    original = _client.EasyInk
 
     def recording(**options: Any) -> Any:
         used.append(options.get("backend", "httpx"))
         return original(**options)
 
-    monkeypatch.setattr(batch_command, "aiohttp_available", lambda: installed)
-    monkeypatch.setattr(_runtime, "EasyInk", recording)
+    # The commands import the client when they run: patch it where they find it.
+    monkeypatch.setattr(_client, "aiohttp_available", lambda: installed)
+    monkeypatch.setattr(_client, "EasyInk", recording)
     manifest = _manifest(tmp_path, pdf_file, ["docs/a.pdf,One,Ann Lee,ann@example.com,,no"])
     result = run(*server.flags, "batch", str(manifest), *option)
     assert result.exit_code == 0, result.output

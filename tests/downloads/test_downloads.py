@@ -429,3 +429,36 @@ def test_filename_from_content_disposition(header: str | None, name: str | None)
     from easyink_ext.downloads import _parse_filename
 
     assert _parse_filename(header) == name
+
+
+async def test_a_path_destination_gets_its_missing_folders(tmp_path: Path) -> None:
+    dest = tmp_path / "out" / "2026" / "signed.pdf"
+    async with mock_client(FileServer()) as ei:
+        result = await download_signed_document(ei, SESSION_ID, DOC_ID, dest)
+    assert dest.read_bytes() == DATA
+    assert result.path == dest
+    assert _leftovers(dest.parent) == []
+
+
+async def test_file_system_errors_name_the_destination_not_the_temporary_file(
+    tmp_path: Path,
+) -> None:
+    dest = tmp_path / "signed.pdf"
+    dest.mkdir()  # a folder where the file should go: the final rename fails
+    async with mock_client(FileServer()) as ei:
+        with pytest.raises(IsADirectoryError) as caught:
+            await download(ei, PATH, dest, backoff=0)
+    assert caught.value.filename == str(dest)
+    assert ".part" not in str(caught.value)
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs file permissions")
+async def test_an_unwritable_folder_is_named_in_the_error(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    dest = folder / "signed.pdf"
+    async with mock_client(FileServer()) as ei:
+        with pytest.raises(PermissionError) as caught:
+            await download(ei, PATH, dest, backoff=0)
+    assert caught.value.filename == str(dest)

@@ -140,3 +140,42 @@ async def test_download_names_are_short_and_server_file_names_sanitised(
         result = await download(ei, "/api/anything", dest)
     assert dest.read_bytes() == b"%PDF-1.4 tiny"
     assert result.filename == "[31mx.pdf"
+
+
+async def test_a_draft_answered_with_another_drafts_id_is_refused() -> None:
+    other = str(uuid.uuid4())
+
+    async def other_draft(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        path = request.url.path
+        if request.method == "GET" and path.count("/") == 3 and "Drafts/" in path:
+            doc = json.loads(response.content)
+            doc["signingSessionId"] = other
+            return _json(response, doc)
+        return response
+
+    transport = Tampering(other_draft)
+    with pytest.raises(WorkflowError) as caught:
+        await _send(transport, signers=1)
+    cause = caught.value.cause
+    assert isinstance(cause, InconsistentResponseError)
+    asked = str(caught.value.draft_id)
+    assert asked != other and asked in str(cause) and cause.operation == "getDraft"
+
+
+async def test_waiters_refuse_a_session_answered_with_another_id() -> None:
+    from easyink_ext.waiters import wait_for_session
+
+    transport = Tampering(_renamed_session)
+    token = transport.app.sandbox.issue_token()
+    asked = uuid.uuid4()
+    async with EasyInk(base_url=BASE, token=token, transport=transport) as ei:
+        with pytest.raises(InconsistentResponseError, match=str(asked)):
+            await wait_for_session(ei, asked, until=["Finished"], timeout=5)
+
+
+async def _renamed_session(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    """Any getSession answers with a made-up session about another id."""
+    if request.method == "GET" and request.url.path.startswith("/api/signingSessions/"):
+        view = {"signingSessionId": str(uuid.uuid4()), "status": "Pending"}
+        return httpx.Response(200, json=view)
+    return response

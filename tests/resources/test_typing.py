@@ -60,30 +60,61 @@ def test_the_program_uses_no_cast_and_no_assert() -> None:
     assert "# pyright: strict" in PROGRAM.read_text(encoding="utf-8")
 
 
+# Mistakes the checkers must report (so that the clean results above mean something).
+_MISTAKES = """
+from uuid import UUID
+
+from easyink_ext import EasyInk, EasyInkSync
+
+
+async def mistakes(ei: EasyInk) -> None:
+    count: int = await ei.drafts.create(subject="NDA")
+    print(count)
+    await ei.drafts.participants.add(UUID(int=1), frist_name="Ann")
+    EasyInkSync(base_ur="http://127.0.0.1:8765", token="t")
+"""
+
+
+def _mypy(folder: Path, name: str) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", name], folder)
+
+
+def _pyright(folder: Path, name: str) -> subprocess.CompletedProcess[str]:
+    pyright = shutil.which("pyright", path=str(Path(sys.executable).parent))
+    if pyright is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pyright is not installed (it is in the dev extra)")
+        pytest.skip("pyright is not installed (pip install -e '.[dev]')")
+    (folder / "pyrightconfig.json").write_text(
+        '{"typeCheckingMode": "strict", "pythonVersion": "3.10"}', encoding="utf-8"
+    )
+    return _run([pyright, "--pythonpath", sys.executable, name], folder)
+
+
 @pytest.mark.slow
 def test_mypy_strict_finds_no_error(tmp_path: Path) -> None:
-    target = _checked_copy(tmp_path)
-    result = _run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", target.name], tmp_path
-    )
+    result = _mypy(tmp_path, _checked_copy(tmp_path).name)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found in 1 source file" in result.stdout
 
 
 @pytest.mark.slow
 def test_pyright_strict_finds_no_error(tmp_path: Path) -> None:
-    pyright = shutil.which("pyright", path=str(Path(sys.executable).parent))
-    if pyright is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pyright is not installed (it is in the dev extra)")
-        pytest.skip("pyright is not installed (pip install -e '.[dev]')")
-    target = _checked_copy(tmp_path)
-    (tmp_path / "pyrightconfig.json").write_text(
-        '{"typeCheckingMode": "strict", "pythonVersion": "3.10"}', encoding="utf-8"
-    )
-    result = _run([pyright, "--pythonpath", sys.executable, target.name], tmp_path)
+    result = _pyright(tmp_path, _checked_copy(tmp_path).name)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors, 0 warnings" in result.stdout
+
+
+@pytest.mark.slow
+def test_both_checkers_report_the_mistakes(tmp_path: Path) -> None:
+    (tmp_path / "mistakes.py").write_text(_MISTAKES, encoding="utf-8")
+    mypy = _mypy(tmp_path, "mistakes.py")
+    assert "Found 3 errors" in mypy.stdout, mypy.stdout
+    assert '"UUID", variable has type "int"' in mypy.stdout
+    assert '"frist_name"' in mypy.stdout and '"base_ur"' in mypy.stdout
+    pyright = _pyright(tmp_path, "mistakes.py")
+    assert "3 errors" in pyright.stdout, pyright.stdout
+    assert "frist_name" in pyright.stdout and "base_ur" in pyright.stdout
 
 
 def _check_outcome(outcome: program.Outcome) -> None:

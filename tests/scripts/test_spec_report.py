@@ -269,3 +269,28 @@ def test_report_works_when_the_sdk_is_a_folder_of_a_larger_repository(
 
     assert status == 3
     assert "enum value removed: Opened" in capsys.readouterr().out
+
+
+def test_griffe_sees_the_generated_resources(tmp_path: Path) -> None:
+    """A resource method losing a keyword (e.g. a request field removed) is a breakage."""
+    repo = Path(__file__).resolve().parents[2]
+    resources = repo / "easyink_ext" / "resources"
+    for side in ("old", "new"):
+        target = tmp_path / side / "easyink_ext" / "resources"
+        shutil.copytree(resources, target, ignore=shutil.ignore_patterns("__pycache__"))
+        (tmp_path / side / "easyink_ext" / "__init__.py").write_text("", encoding="utf-8")
+    drafts = tmp_path / "new" / "easyink_ext" / "resources" / "drafts.py"
+    text = drafts.read_text(encoding="utf-8")
+    drafts.write_text(
+        text.replace("        initiator: DraftInitiator | None | Unset = UNSET,\n", "")
+    )
+
+    found = python_api.breakages(tmp_path / "old", tmp_path / "new", ["easyink_ext"])
+
+    assert "`easyink_ext.resources.drafts.Drafts.create`: Parameter was removed (`initiator`)" in (
+        found
+    )
+    assert (
+        "`easyink_ext.resources.drafts.DraftsSync.create`: Parameter was removed (`initiator`)"
+        in (found)
+    )

@@ -117,8 +117,12 @@ def sync_detailed(
         signature_field_id (UUID):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[ApiErrorResponse | list[UUID]]
@@ -153,8 +157,12 @@ def sync(
         signature_field_id (UUID):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         ApiErrorResponse | list[UUID]
@@ -184,8 +192,12 @@ async def asyncio_detailed(
         signature_field_id (UUID):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[ApiErrorResponse | list[UUID]]
@@ -218,8 +230,12 @@ async def asyncio(
         signature_field_id (UUID):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         ApiErrorResponse | list[UUID]

@@ -119,8 +119,12 @@ def sync_detailed(
         body (SignatureFieldOptions): Options of a field; `forType` must equal the field's type.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[Any | ApiErrorResponse]
@@ -157,8 +161,12 @@ def sync(
         body (SignatureFieldOptions): Options of a field; `forType` must equal the field's type.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Any | ApiErrorResponse
@@ -190,8 +198,12 @@ async def asyncio_detailed(
         body (SignatureFieldOptions): Options of a field; `forType` must equal the field's type.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[Any | ApiErrorResponse]
@@ -226,8 +238,12 @@ async def asyncio(
         body (SignatureFieldOptions): Options of a field; `forType` must equal the field's type.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Any | ApiErrorResponse

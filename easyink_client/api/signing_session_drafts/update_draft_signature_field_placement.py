@@ -120,8 +120,12 @@ def sync_detailed(
             bottom-left corner.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[Any | ApiErrorResponse]
@@ -159,8 +163,12 @@ def sync(
             bottom-left corner.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Any | ApiErrorResponse
@@ -193,8 +201,12 @@ async def asyncio_detailed(
             bottom-left corner.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[Any | ApiErrorResponse]
@@ -230,8 +242,12 @@ async def asyncio(
             bottom-left corner.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Any | ApiErrorResponse

@@ -118,8 +118,12 @@ def sync_detailed(
         body (UploadDraftDocumentBody):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[ApiErrorResponse | UUID]
@@ -155,8 +159,12 @@ def sync(
         body (UploadDraftDocumentBody):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         ApiErrorResponse | UUID
@@ -187,8 +195,12 @@ async def asyncio_detailed(
         body (UploadDraftDocumentBody):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[ApiErrorResponse | UUID]
@@ -222,8 +234,12 @@ async def asyncio(
         body (UploadDraftDocumentBody):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         ApiErrorResponse | UUID

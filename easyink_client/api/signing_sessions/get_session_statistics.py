@@ -88,8 +88,12 @@ def sync_detailed(
     ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[ApiErrorResponse | SigningSessionStatistics]
@@ -114,8 +118,12 @@ def sync(
     ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         ApiErrorResponse | SigningSessionStatistics
@@ -136,8 +144,12 @@ async def asyncio_detailed(
     ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         Response[ApiErrorResponse | SigningSessionStatistics]
@@ -160,8 +172,12 @@ async def asyncio(
     ready to start, in progress, needing action), only over the sessions visible to the caller.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        With easyink_ext.EasyInk().client (asyncio variants; the sync ones raise TypeError): the
+        typed errors of easyink_ext.errors (every non-2xx answer, timeouts, connection failures,
+        and APIResponseValidationError for a 2xx answer of the wrong shape); the resources
+        (ei.drafts, ei.sessions) list them per operation. With a plain Client:
+        errors.UnexpectedStatus for an undocumented status when
+        Client.raise_on_unexpected_status is True, httpx.TimeoutException after Client.timeout.
 
     Returns:
         ApiErrorResponse | SigningSessionStatistics
