@@ -44,8 +44,11 @@ waited after a 429, by operation),
 **Secrets.** No header, token, query string, request or response body, subject, name or e-mail
 address is recorded. Exceptions are recorded as an ``exception`` event with their type and
 their redacted message (:func:`~easyink_ext._redact.redact_text`, query strings cut), never a
-stack trace. ``traceparent`` (and ``tracestate``) are sent only with
-``propagate_trace_context=True``; baggage never is.
+stack trace. An input refused before sending (a ``ValueError`` such as
+:class:`~easyink_ext.errors.RequestValidationError`, also as the cause of a
+:class:`~easyink_ext.workflow.WorkflowError`) is recorded by its field and rule only: every
+value its message quotes is replaced by ``<value>``. ``traceparent`` (and ``tracestate``)
+are sent only with ``propagate_trace_context=True``; baggage never is.
 """
 
 from __future__ import annotations
@@ -236,13 +239,33 @@ GLOBAL = Telemetry()
 
 
 def safe_message(error: BaseException, secrets: tuple[str, ...] = ()) -> str:
-    """An exception's message with secrets redacted and query strings cut, bounded."""
+    """An exception's message with secrets redacted and query strings cut, bounded; for a
+    refused input (:func:`refused_input`), the field and the rule without any value."""
     text = str(error)
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
+    if refused_input(error):
+        text = _QUOTED.sub("<value>", text)
     text = " ".join(redact_text(text).split())
     return _QUERY.sub(r"\1?[query omitted]", text)[:_MAX_MESSAGE]
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
+"""A value as ``repr`` quotes it in an error message."""
+
+
+def refused_input(error: BaseException) -> bool:
+    """The error, or what caused it, is an input refused before sending (a ``ValueError``):
+    its message quotes the values refused (names, e-mail addresses, phones, subjects)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ValueError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or getattr(current, "cause", None)
+    return False
 
 
 def mark_error(

@@ -9,7 +9,9 @@ of their methods calls one of the :class:`ResourceClient` methods below, which h
   the documented shape the call raises
   :class:`~easyink_ext.errors.APIResponseValidationError`, nothing else.
 * **exists**: a 404 answer is ``False``; every other error raises.
-* **Ids**: a path id is a ``UUID`` or its text; anything else is refused before sending.
+* **Ids**: a path id is a ``UUID`` or its text; anything else is refused before sending. An
+  answer that names its own id (a draft's, a session's) must name the one asked for, else the
+  call raises :class:`~easyink_ext.errors.InconsistentResponseError`.
 * **Raw answers**: :func:`raw_response` wraps a method to return a :class:`RawResponse`
   (status, headers and the parsed value) of the last answer the call received.
 """
@@ -30,7 +32,7 @@ import httpx
 
 from easyink_client.types import File
 
-from ._answers import _LAST_ANSWER, malformed_answer, record_answer
+from ._answers import _LAST_ANSWER, malformed_answer, record_answer, require_same_id
 from .errors import EasyInkError, NotFoundError, RequestValidationError
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ __all__ = [
     "path_id",
     "raw_response",
     "read_file",
+    "require_answer_id",
 ]
 
 _T = TypeVar("_T")
@@ -98,6 +101,12 @@ def path_id(value: UUID | str, name: str, operation: str) -> str:
     except (TypeError, ValueError, AttributeError):
         problem = f"{name} must be a UUID or its text, not {type(value).__name__} {value!r:.60}"
         raise RequestValidationError(operation, [problem]) from None
+
+
+def require_answer_id(operation: str, asked: UUID | str, answered: object) -> None:
+    """Refuse an answer about another id than the path's ``asked`` (already checked by
+    :func:`path_id`) with :class:`~easyink_ext.errors.InconsistentResponseError`."""
+    require_same_id(operation, asked if isinstance(asked, UUID) else UUID(asked), answered)
 
 
 def no_body(response: httpx.Response) -> None:

@@ -53,9 +53,14 @@ class UnsupportedSchemaError(ValueError):
 
 
 def show(value: Any) -> str:
-    """Short repr of a value for an error message."""
+    """Short repr of a value for an error message (a cut string keeps its closing quote, so
+    tracing can tell the value from the rule around it)."""
     text = repr(value)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+    if len(text) <= _MAX_SHOWN:
+        return text
+    if not isinstance(value, str):
+        return f"a {type(value).__name__} of {len(text)} characters"
+    return text[: _MAX_SHOWN - 4].rstrip("\\") + "..." + text[-1]
 
 
 def _type_ok(value: Any, name: str) -> bool:

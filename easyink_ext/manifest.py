@@ -8,9 +8,12 @@ Columns (header row, case-insensitive):
   separated by ``;`` (the n-th name goes with the n-th e-mail and phone; leave a position
   empty when that signer has no e-mail or no phone);
 - ``sequential`` (optional): ``yes``/``true``/``1`` for one-by-one signing;
-- ``key`` (optional): the row's unique name in the ledger. Without it a row is known by a
-  digest of its content (every column and the file's bytes, see
-  :mod:`easyink_ext.ledger._identity`), so inserting or reordering rows changes no other row.
+- ``key`` (optional): the row's unique name in the ledger. Without it a row is known by what
+  it means (:func:`row_digest`): the file's bytes and name, the subject, the signers (names
+  with spacing normalised, e-mails lower-cased, phones as digits) and the parsed
+  ``sequential`` flag. How the row is written does not count: other columns, ``no`` for an
+  empty ``sequential``, ``./doc.pdf`` for ``doc.pdf``, the order of the rows. Columns other
+  than these are ignored (:attr:`Manifest.ignored` names them).
 
 :func:`read_manifest` checks every row (the file exists and is a PDF, names, e-mails, phones,
 delivery, the subject, the ``sequential`` flag, duplicate keys) and returns the valid rows and
@@ -21,17 +24,34 @@ request.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from .ledger import content_digest, file_digest, key_from_digest
+from ._control import has_control
+from .ledger import file_digest, item_digest, key_from_digest
 from .workflow import Signer, _check_signer
 
-__all__ = ["MAX_ROWS", "InvalidRow", "Manifest", "ManifestRow", "read_manifest"]
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "InvalidRow",
+    "Manifest",
+    "ManifestRow",
+    "read_manifest",
+    "row_digest",
+]
+
+COLUMNS = ("file", "subject", "signer_name", "signer_email", "signer_phone", "sequential", "key")
+"""The columns a manifest may have; any other is ignored (and named once as a warning)."""
 
 MAX_ROWS = 1_000_000
+MAX_CELL = 131_072
+"""The longest cell a manifest may hold, in characters (the csv module's own limit)."""
 MAX_SUBJECT = 500
 _TRUE = frozenset({"1", "yes", "y", "true", "on"})
 _FALSE = frozenset({"", "0", "no", "n", "false", "off"})
@@ -65,11 +85,43 @@ class InvalidRow:
 
 @attrs.frozen
 class Manifest:
-    """The rows of a manifest: ``rows`` can be sent, ``invalid`` cannot."""
+    """The rows of a manifest: ``rows`` can be sent, ``invalid`` cannot; ``ignored`` names the
+    columns that are not manifest columns (they change nothing)."""
 
     path: Path
     rows: tuple[ManifestRow, ...]
     invalid: tuple[InvalidRow, ...]
+    ignored: tuple[str, ...] = ()
+
+
+def _text(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def row_digest(
+    file_bytes_digest: str,
+    file_name: str,
+    subject: str,
+    signers: Sequence[Signer],
+    sequential: bool,
+) -> str:
+    """What a row means, as a digest: everything that changes what is sent, nothing else."""
+    meaning = {
+        "file": [file_bytes_digest, unicodedata.normalize("NFC", file_name)],
+        "subject": _text(subject),
+        "signers": [
+            [
+                _text(s.name),
+                (s.email or "").strip().lower(),
+                "".join(ch for ch in (s.phone or "") if ch.isdigit()),
+                list(s.delivery_methods),
+                s.language,
+            ]
+            for s in signers
+        ],
+        "sequential": sequential and len(signers) > 1,
+    }
+    return item_digest(meaning)
 
 
 def _split(value: str | None) -> list[str]:
@@ -82,7 +134,7 @@ def _check_file(raw: dict[str, str], base: Path, problems: list[str]) -> Path | 
         problems.append("the 'file' column is empty")
         return None
     path = Path(text).expanduser()
-    path = path if path.is_absolute() else base / path
+    path = (path if path.is_absolute() else base / path).resolve()
     try:
         with path.open("rb") as handle:
             head = handle.read(len(_PDF_MAGIC))
@@ -137,29 +189,108 @@ def _row(number: int, raw: dict[str, str], base: Path) -> ManifestRow | InvalidR
     key = (raw.get("key") or "").strip() or None
     if problems or path is None:
         return InvalidRow(number, key, tuple(problems))
-    digest = content_digest(raw, [file_digest(path)])
+    sequential = flag in _TRUE
+    digest = row_digest(file_digest(path), path.name, subject, signers, sequential)
     key = key or key_from_digest(digest)
-    return ManifestRow(number, key, digest, path, subject, signers, flag in _TRUE)
+    return ManifestRow(number, key, digest, path, subject, signers, sequential)
 
 
 def read_manifest(path: Path) -> Manifest:
-    """Read and check every row (``ValueError`` when the file itself is unusable)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None:
-            raise ValueError(f"manifest {path} is empty")
-        reader.fieldnames = [name.strip().lower() for name in reader.fieldnames]
-        for required in ("file", "signer_name"):
-            if required not in reader.fieldnames:
-                raise ValueError(f"manifest {path} has no {required!r} column")
-        checked: list[ManifestRow | InvalidRow] = []
-        for number, raw in enumerate(reader, start=2):
-            if len(checked) >= MAX_ROWS:
-                raise ValueError(f"manifest {path} has more than {MAX_ROWS} rows")
-            checked.append(_row(number, {k: v or "" for k, v in raw.items() if k}, path.parent))
+    """Read and check every row (``ValueError`` naming the file and the line when the file
+    itself is unusable: not UTF-8, a header naming a column twice, a quote never closed, a
+    cell over :data:`MAX_CELL` characters)."""
+    with path.open("rb") as raw:
+        head = raw.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError(f"manifest {path} is UTF-16 text: save it as UTF-8")
+    reader: Any = None
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = _header(path, next(reader, None))
+            checked: list[ManifestRow | InvalidRow] = []
+            line = reader.line_num + 1  # where the next record starts
+            for cells in reader:
+                if len(checked) >= MAX_ROWS:
+                    raise ValueError(f"manifest {path} has more than {MAX_ROWS} rows")
+                if cells:  # a blank line is no row
+                    checked.append(_cells(line, header, cells, path.parent))
+                line = reader.line_num + 1
+    except UnicodeDecodeError:
+        line, byte = _first_undecodable(path)
+        raise ValueError(
+            f"manifest {path} is not UTF-8 text (line {line}): save it as UTF-8 "
+            f"(byte 0x{byte:02x} cannot be decoded)"
+        ) from None
+    except csv.Error as exc:
+        raise ValueError(_csv_problem(path, reader, exc)) from None
     if not checked:
         raise ValueError(f"manifest {path} has no rows")
-    return _without_duplicates(path, checked)
+    ignored = tuple(name for name in header if name and name not in COLUMNS)
+    return attrs.evolve(_without_duplicates(path, checked), ignored=ignored)
+
+
+def _first_undecodable(path: Path) -> tuple[int, int]:
+    """The line and the byte where ``path`` stops being UTF-8."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, exc.object[exc.start]
+    return 1, 0
+
+
+def _header(path: Path, cells: list[str] | None) -> list[str]:
+    """The header's column names (lower-cased), checked: required ones present, none twice."""
+    if cells is None:
+        raise ValueError(f"manifest {path} is empty")
+    names = [name.strip().lower() for name in cells]
+    for name in names:
+        if has_control(name):
+            raise ValueError(f"manifest {path} line 1: a column name holds a control character")
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        shown = ", ".join(repr(n) for n in twice)
+        raise ValueError(
+            f"manifest {path} line 1: the header names {shown} more than once: which one to "
+            "send is not ours to guess"
+        )
+    for required in ("file", "signer_name"):
+        if required not in names:
+            raise ValueError(f"manifest {path} has no {required!r} column")
+    return names
+
+
+def _cells(line: int, header: list[str], cells: list[str], base: Path) -> ManifestRow | InvalidRow:
+    """One record: its cells checked as cells, then as a row."""
+    problems: list[str] = []
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+        problems.append(
+            f"{len(cells)} cells but the header has {len(header)} columns (a comma too many?)"
+        )
+    raw = {name: value for name, value in zip(header, cells, strict=False) if name}
+    for name, value in raw.items():
+        if has_control(value):
+            problems.append(
+                f"the {name!r} cell holds a control character (line break, tab, NUL, ESC...)"
+            )
+    if problems:
+        return InvalidRow(line, (raw.get("key") or "").strip() or None, tuple(problems))
+    return _row(line, raw, base)
+
+
+def _csv_problem(path: Path, reader: Any, exc: csv.Error) -> str:
+    line = reader.line_num if reader is not None else 1
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"manifest {path} line {line}: a cell is larger than {MAX_CELL} characters"
+    if "unexpected end of data" in text or "EOF" in text:
+        return (
+            f"manifest {path}: a quote opened at or before line {line} is never closed "
+            "(every row after it would be read as one cell)"
+        )
+    return f"manifest {path} line {line}: not valid CSV ({text})"
 
 
 def _without_duplicates(path: Path, checked: list[ManifestRow | InvalidRow]) -> Manifest:

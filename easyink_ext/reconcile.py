@@ -5,9 +5,11 @@ Used by :func:`easyink_ext.run_batch` with ``reconcile=True`` for rows that are 
 left nothing on the server. It reuses the read-back of :mod:`easyink_ext.workflow`:
 
 * **Draft id known** (recorded as soon as ``createDraft`` answered): ``getSession``. Started
-  (any status after ``ReadyToStart`` but ``Voided``): the row is started with that session id.
-  ``Draft``: the orphan draft is deleted; ``ReadyToStart`` (converted, not started): voided;
-  ``Voided`` or not found: nothing left. In those cases the row becomes sendable again.
+  (any status after ``ReadyToStart``, ``Voided`` included when the session shows it was started
+  before: its signers were invited, so it is never sent again): the row is started with that
+  session id. ``Draft``: the orphan draft is deleted; ``ReadyToStart`` (converted, not
+  started): voided; ``Voided`` without a start, or not found: nothing left. In those cases the
+  row becomes sendable again.
 * **Draft id unknown** (the worker died during ``createDraft``, before the ledger heard the
   id): the ``Draft`` sessions with the row's subject created since the attempt began (less 30 s
   of clock difference) that are still empty and that no row of the ledger owns are orphans of
@@ -37,6 +39,7 @@ from .workflow import (
     _or_none,
     _Run,
     _search_unclaimed_drafts,
+    _was_started,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +47,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ReconcileError", "SessionReconciler"]
 
-_NOT_STARTED = frozenset({"Draft", "ReadyToStart"})
 FIRST_STEPS = frozenset({None, "begin", "reconcile"})
 """Steps at which a row has sent nothing yet (the runner's own, before the workflow's)."""
 
@@ -84,10 +86,10 @@ class SessionReconciler:
         run.draft_id = draft_id
 
         view = await run.read(lambda: _or_none(lambda: self.ei.sessions.get(draft_id)))
+        if view is not None and _was_started(view):
+            return str(draft_id)
         if view is None or view.status.value == "Voided":
             return None
-        if view.status.value not in _NOT_STARTED:
-            return str(draft_id)
         run.converted = view.status.value == "ReadyToStart"
         if await _cleanup(run, "reconcile") == "failed":
             raise ReconcileError(f"orphan draft {draft_id} could not be removed")

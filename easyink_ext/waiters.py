@@ -30,7 +30,6 @@ from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
 from . import _telemetry
-from ._answers import require_same_id
 from .errors import EasyInkError
 
 if TYPE_CHECKING:
@@ -175,18 +174,6 @@ def _as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-async def _get_draft(ei: EasyInk, draft_id: UUID) -> SigningConfiguration:
-    draft = await ei.drafts.get(draft_id)
-    require_same_id("getDraft", draft_id, draft.signing_session_id)
-    return draft
-
-
-async def _get_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    view = await ei.sessions.get(session_id)
-    require_same_id("getSession", session_id, view.signing_session_id)
-    return view
-
-
 def _documents_of(configuration: SigningConfiguration) -> list[tuple[UUID, str, str]]:
     docs = configuration.documents if isinstance(configuration.documents, list) else []
     return [(d.id, d.title if isinstance(d.title, str) else "", str(d.status)) for d in docs]
@@ -247,7 +234,7 @@ async def wait_for_documents_processed(
     """
     draft = _as_uuid(draft_id)
     return await _poll(
-        lambda: _get_draft(ei, draft),
+        lambda: ei.drafts.get(draft),
         _draft_ready,
         timeout=timeout,
         poll=poll,
@@ -292,5 +279,5 @@ async def wait_for_session(
         return text + (" with documents ready)" if documents_ready else ")")
 
     return await _poll(
-        lambda: _get_session(ei, session), done, timeout=timeout, poll=poll, describe=describe
+        lambda: ei.sessions.get(session), done, timeout=timeout, poll=poll, describe=describe
     )

@@ -63,6 +63,8 @@ class Method:
     parser: str = "no_body"
     raises: list[tuple[str, str]] = field(default_factory=list)
     list_name: str | None = None
+    answer_id: str | None = None  # the answer's attribute that must equal the path id...
+    answer_id_arg: str | None = None  # ...given as this argument
     file_field: str | None = None
     returns: str = ""
     http_path: str = ""
@@ -110,14 +112,29 @@ def _spec_operations(spec: dict[str, Any]) -> dict[str, tuple[str, str, dict[str
     return found
 
 
-def _table_entries(table: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
-    """operationId -> (dotted method path, dotted list-method path or None)."""
-    entries: dict[str, tuple[str, str | None]] = {}
+@dataclass(frozen=True)
+class _Entry:
+    """One entry under ``operations`` of the naming table."""
+
+    method: str  # the dotted method path
+    list_name: str | None = None  # the dotted path of the method iterating over every page
+    answer_id: str | None = None  # the answer's field (spec name) echoing the path id
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name in (self.method, self.list_name) if name)
+
+
+def _table_entries(table: dict[str, Any]) -> dict[str, _Entry]:
+    """operationId -> its entry."""
+    entries: dict[str, _Entry] = {}
     for operation_id, entry in (table.get("operations") or {}).items():
         if isinstance(entry, str):
-            entries[operation_id] = (entry, None)
+            entries[operation_id] = _Entry(entry)
         else:
-            entries[operation_id] = (entry["method"], entry.get("list"))
+            entries[operation_id] = _Entry(
+                entry["method"], entry.get("list"), entry.get("answer_id")
+            )
     return entries
 
 
@@ -140,8 +157,8 @@ def check_table(spec: dict[str, Any], table: dict[str, Any]) -> list[str]:
             "have: remove or rename the entry"
         )
     seen: dict[str, str] = {}
-    for operation_id, names in sorted(entries.items()):
-        for dotted in (name for name in names if name):
+    for operation_id, entry in sorted(entries.items()):
+        for dotted in entry.names:
             namespace, _, method = dotted.rpartition(".")
             if namespace not in namespaces:
                 problems.append(
@@ -251,7 +268,8 @@ def build(spec: dict[str, Any], table: dict[str, Any], data: GeneratorData) -> l
         path: Namespace(path, info["class"], info["doc"])
         for path, info in (table.get("namespaces") or {}).items()
     }
-    for operation_id, (dotted, list_name) in entries.items():
+    for operation_id, table_entry in entries.items():
+        dotted, list_name = table_entry.method, table_entry.list_name
         method, path, operation = operations[operation_id]
         endpoint = endpoints[_camel_to_snake(operation_id)]
         namespace_path, _, name = dotted.rpartition(".")
@@ -295,6 +313,9 @@ def build(spec: dict[str, Any], table: dict[str, Any], data: GeneratorData) -> l
         elif ok_response.source["attribute"] != "None":
             entry.return_type = _code(ok_response.prop.get_type_string())
             entry.parser = f"_parse_{_camel_to_snake(operation_id)}"
+        if table_entry.answer_id:
+            entry.answer_id = _answer_attribute(entry, table_entry.answer_id)
+            entry.answer_id_arg = _root_argument(entry, endpoint, root_id)
         for body in endpoint.bodies:
             model = body.prop
             entry.body_class = model.class_info.name
@@ -313,6 +334,13 @@ def build(spec: dict[str, Any], table: dict[str, Any], data: GeneratorData) -> l
             entry.query_args.append(_code(parameter.to_string()))
             entry.query_docs.append(_docline(str(parameter.python_name), parameter.description))
         entry.raises = _raises(spec, table, operation, method, entry.parser != "no_body")
+        if entry.answer_id:
+            entry.raises.append(
+                (
+                    "InconsistentResponseError",
+                    f"the answer is about another id than ``{entry.answer_id_arg}``",
+                )
+            )
         namespaces[namespace_path].methods.append(entry)
     for namespace in namespaces.values():
         if any(method.list_name == "list" for method in namespace.methods):
@@ -326,6 +354,33 @@ def build(spec: dict[str, Any], table: dict[str, Any], data: GeneratorData) -> l
         if parent:
             namespaces[parent].children.append(namespace)
     return [namespace for path, namespace in namespaces.items() if "." not in path]
+
+
+def _answer_attribute(entry: Method, field_name: str) -> str:
+    """The Python attribute of the answer's field ``field_name`` (its spec name)."""
+    where = f"{TABLE_NAME}: {entry.operation_id} -> answer_id {field_name!r}"
+    prop = entry.ok_response.prop
+    if entry.kind != "call" or not hasattr(prop, "required_properties"):
+        raise TableError(f"{where}: the operation's answer is not a JSON object model")
+    fields = [*prop.required_properties, *prop.optional_properties]
+    for candidate in fields:
+        if _text(candidate.name) == field_name:
+            return str(candidate.python_name)
+    known = ", ".join(sorted(_text(candidate.name) for candidate in fields))
+    raise TableError(
+        f"{where}: the answer ({prop.class_info.name}) has no field {field_name!r} "
+        f"(its fields: {known})"
+    )
+
+
+def _root_argument(entry: Method, endpoint: Any, root_id: str) -> str:
+    """The argument holding the path id that the answer must echo."""
+    if not any(_text(p.name) in ROOT_IDS for p in endpoint.path_parameters):
+        raise TableError(
+            f"{TABLE_NAME}: {entry.operation_id} -> answer_id: {entry.http_path} has no path id "
+            f"({' or '.join(ROOT_IDS)}) for the answer to echo"
+        )
+    return root_id
 
 
 def _builtin_list(code: str) -> str:

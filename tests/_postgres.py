@@ -69,6 +69,7 @@ class TempPostgres:
         self.port = _free_port()
         self.dsn = f"postgresql://{_USER}@127.0.0.1:{self.port}/{DATABASE}"
         self.socket_dsn = f"postgresql:///{DATABASE}?host={self.root}&port={self.port}&user={_USER}"
+        self._options = ""
         self._started = False
 
     def _run(self, *command: str) -> None:
@@ -92,13 +93,25 @@ class TempPostgres:
         )
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off"
-        self._run(
-            "pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w",
-            "start",
-        )  # fmt: skip
+        self._options = options
+        self._pg_ctl_start()
         self._started = True
         self._run("createdb", "-h", str(self.root), "-p", str(self.port), "-U", _USER, DATABASE)
         return self
+
+    def crash(self) -> None:
+        """Stop the server at once, as a power cut would (``-m immediate``); keeps the data."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def restart(self) -> None:
+        """Start the server again after :meth:`crash` (same port, same data)."""
+        self._pg_ctl_start()
+
+    def _pg_ctl_start(self) -> None:
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", self._options,
+            "-w", "start",
+        )  # fmt: skip
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its directory."""

@@ -46,7 +46,15 @@ from typing import Any, TypeVar, cast
 import anyio
 
 from .. import _defaults, _telemetry
-from ..ledger import Ledger, LedgerError, LedgerSpec, item_digest, key_from_digest, open_ledger
+from ..ledger import (
+    Ledger,
+    LedgerError,
+    LedgerSpec,
+    RowRecord,
+    item_digest,
+    key_from_digest,
+    open_ledger,
+)
 from ..reconcile import ReconcileError, SessionReconciler
 from ._rate import RateLimiter
 from ._runner import Reconciler, Row, Runner, category
@@ -81,6 +89,7 @@ __all__ = [
     "current_row",
     "ledger_steps",
     "run_batch",
+    "subject_conflicts",
     "worker_id",
 ]
 
@@ -123,11 +132,40 @@ def _rows(
     return rows
 
 
+async def subject_conflicts(
+    ledger: Ledger, rows: Sequence[tuple[str, str, str | None]]
+) -> dict[str, str]:
+    """Of ``(key, digest, hint)`` rows, those known by their content whose hint (subject)
+    another row of the ledger, already sent or in flight, has: a changed row written without a
+    key. Returns why each is refused (the ledger must offer ``records_by_hint``)."""
+    search = getattr(ledger, "records_by_hint", None)
+    keyless = [r for r in rows if r[2] is not None and r[0] == key_from_digest(r[1])]
+    if search is None or not keyless:
+        return {}
+    known = await ledger.records([key for key, _, _ in keyless])
+    fresh = [r for r in keyless if r[0] not in known or known[r[0]].resettable]
+    taken: dict[str, list[RowRecord]] = {}
+    for record in await search(sorted({cast(str, hint) for _, _, hint in fresh})):
+        if not record.resettable:
+            taken.setdefault(cast(str, record.hint), []).append(record)
+    refused: dict[str, str] = {}
+    for key, _, hint in fresh:
+        others = [o for o in taken.get(cast(str, hint), []) if o.key != key]
+        if others:
+            refused[key] = (
+                f"its subject {hint!r} is the subject of row {others[0].key!r} "
+                f"({others[0].state} in the ledger), whose content differs: refused; add a "
+                "'key' column to name the rows, or change the subject"
+            )
+    return refused
+
+
 async def _admit(ledger: Ledger, rows: list[Row[T]], retry_failed: bool) -> dict[str, str]:
     """Register the rows; return the refused ones (known key, changed content) with why."""
+    refused = await subject_conflicts(ledger, [(r.key, r.digest, r.hint) for r in rows])
+    rows = [r for r in rows if r.key not in refused]
     await ledger.register([(r.key, r.digest, r.index, r.hint) for r in rows])
     records = await ledger.records([r.key for r in rows])
-    refused: dict[str, str] = {}
     for row in rows:
         record = records.get(row.key)
         if record is None:
@@ -209,6 +247,8 @@ async def run_batch(
             refused=len(refused),
         )
         await runner.run()
+        if runner.lost is not None:
+            raise await _rescued(opened, runner.lost)
     finally:
         with anyio.CancelScope(shield=True):
             try:
@@ -216,6 +256,22 @@ async def run_batch(
             finally:
                 await opened.aclose()
     return [_result(row, runner, refused.get(row.key)) for row in rows]
+
+
+async def _rescued(ledger: Ledger, how: str) -> LedgerError:
+    """The error for a ledger file lost during the run, once its records are written back."""
+    path = getattr(ledger, "path", "the ledger")
+    target = await ledger.rescue()  # type: ignore[attr-defined]
+    if target == path:
+        where = f"its records were written back to {target}: run again with --reconcile"
+    else:
+        where = (
+            f"its records were written to {target}: run again with --ledger {target} --reconcile"
+        )
+    return LedgerError(
+        f"ledger {path} was {how} during the run: stopped claiming rows and finished those "
+        f"in flight; {where}"
+    )
 
 
 def _result(row: Row[T], runner: Runner[T, Any], refused: str | None) -> BatchResult[T, Any]:
@@ -234,4 +290,5 @@ def _result(row: Row[T], runner: Runner[T, Any], refused: str | None) -> BatchRe
         error=runner.errors.get(row.key),
         detail=detail,
         here=here,
+        record=record,
     )

@@ -9,6 +9,7 @@ fleet-wide progress counts.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections import Counter
@@ -94,6 +95,8 @@ class Runner(Generic[T, R]):
     workers: int = 1
     fatal: BaseException | None = None
     unsettled: set[str] = attrs.Factory(set)
+    # How the ledger's file was lost (deleted, replaced) under this worker: it stops claiming.
+    lost: str | None = None
     looks: int = 0
     # (phase, look) of the last look that found nothing left for that phase: the tasks still
     # queued behind it end without reading every row again.
@@ -165,7 +168,7 @@ class Runner(Generic[T, R]):
         await self.refresh()
         async with anyio.create_task_group() as heart:
             heart.start_soon(self._heartbeat, heart.cancel_scope)
-            while self.fatal is None:
+            while self.fatal is None and self.lost is None:
                 if self.reconciler is not None:
                     await self._phase(stale=True)
                 if self.fatal is None:
@@ -216,6 +219,8 @@ class Runner(Generic[T, R]):
         before sending.
         """
         while True:
+            if self.lost is not None:
+                return None  # the ledger file is gone: finish what is in flight, claim nothing
             keys = self._candidates(stale)
             if not keys and self._nothing_left == (stale, self.looks):
                 return None
@@ -267,9 +272,15 @@ class Runner(Generic[T, R]):
             self.errors[row.key] = exc
             await self._record_failure(row, exc, handle.reached)
         except BaseException:
-            # Cancelled or interrupted mid-call: say so at once (reconcile settles it).
+            # Cancelled or interrupted mid-call: ``fn`` has done its own shielded cleanup; now
+            # say so at once (reconcile settles it). A ledger that cannot take the write (lost)
+            # leaves the row ``sending``: stale once its lease runs out, reconciled all the same.
             interrupted = {"state": "unknown", "error": "interrupted", "step": handle.reached}
-            with anyio.CancelScope(shield=True), anyio.move_on_after(_SETTLE_TIMEOUT):
+            with (
+                anyio.CancelScope(shield=True),
+                anyio.move_on_after(_SETTLE_TIMEOUT),
+                contextlib.suppress(Exception),  # the cancellation is what propagates
+            ):
                 await self._set(row.key, interrupted)
             raise
         else:
@@ -315,7 +326,11 @@ class Runner(Generic[T, R]):
     # -- heartbeat ---------------------------------------------------------------------------
 
     async def beat(self) -> None:
-        """Extend this worker's leases and take its share of the fleet's rate limits."""
+        """Extend this worker's leases and take its share of the fleet's rate limits; notice a
+        ledger file deleted or replaced under this worker (see ``SQLiteLedger.lost``)."""
+        lost = getattr(self.ledger, "lost", None)
+        if lost is not None and self.lost is None:
+            self.lost = await lost()
         self.workers = await self.ledger.heartbeat(self.worker, self.lease)
         for limiter in (self.rate, *self.shared_limiters):
             if limiter is not None:

@@ -11,6 +11,7 @@ import attrs
 
 from .._redact import redact_text
 from ..errors import EasyInkError, OutcomeUnknownError
+from ..ledger import RowRecord
 from ..workflow import WorkflowError
 
 __all__ = [
@@ -86,6 +87,8 @@ class BatchResult(Generic[T, R]):
     error: BaseException | None = None
     detail: str | None = None
     here: bool = False
+    record: RowRecord | None = None
+    """The ledger's record of the row at the end of the call (``None`` for a refused row)."""
 
     @property
     def ok(self) -> bool:
@@ -115,8 +118,9 @@ def classify_failure(exc: BaseException) -> Failure:
     """The default classification.
 
     :class:`~easyink_ext.workflow.WorkflowError`: its draft deleted or voided, or never
-    created, is a clean failure; a draft that could not be removed (or was kept) is
-    ``unknown`` with its id, and so is a ``createDraft`` whose outcome stayed unknown.
+    created, is a clean failure; a draft that could not be removed (or was kept), and a
+    session whose start was sent (never undone), are ``unknown`` with the id (reconciliation
+    reads it), and so is a ``createDraft`` whose outcome stayed unknown.
     :class:`~easyink_ext.errors.OutcomeUnknownError`: ``unknown``. ``ValueError`` (inputs
     refused before any request): clean. Anything else: failed, not clean.
     """

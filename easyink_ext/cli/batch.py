@@ -9,24 +9,27 @@ machines, each with the same manifest and files). Running the command again, or 
 processes at once, never sends a row twice (see :mod:`easyink_ext.batch`).
 
 Exit status: 0 when every row of the manifest is started; otherwise the first that applies:
-3 rows are invalid, refused or failed; 4 rows have an unknown outcome (run with
-``--reconcile``); 5 rows are still in progress elsewhere or not sent yet (run again). 1 and 2
-are the usual errors (bad manifest or ledger, usage).
+3 rows are invalid, refused or failed; 4 rows have an unknown outcome, or the ledger failed
+once rows were in flight (run with ``--reconcile``); 5 rows are still in progress elsewhere
+or not sent yet (run again). The same with ``--status`` and ``--skip-invalid``. 1 and 2 are
+the usual errors (unusable manifest or ledger; usage, or a ledger bound to another server).
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from .._defaults import BACKENDS, DEFAULT_LEASE
 from ._config import Settings
-from ._runtime import CliError, connect, out, run
+from ._runtime import CliError, connect, err, out, run
 from ._text import markup
 
 if TYPE_CHECKING:
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
     from .._client import EasyInk
     from ..batch import BatchProgress, BatchResult
+    from ..ledger import Ledger, RowRecord
     from ..manifest import Manifest, ManifestRow
     from ..workflow import SentSession
 
@@ -61,7 +65,7 @@ async def send_row(ei: EasyInk, row: ManifestRow) -> SentSession:
 
 @dataclass(frozen=True)
 class _Options:
-    ledger: str
+    ledger: str | None  # None: in memory (the embedded sandbox)
     concurrency: int
     rate: float | None
     reconcile: bool
@@ -128,47 +132,62 @@ def batch(  # noqa: PLR0917 - one parameter per option
     signer_phone, sequential, key; several signers per row separated by ';')."""
     from .._client import aiohttp_available
     from ..batch import count_states
-    from ..ledger import describe
+    from ..ledger import describe, open_ledger
     from ..manifest import read_manifest
 
     checked = read_manifest(manifest)
     console = out()
+    if checked.ignored:
+        names = ", ".join(repr(name) for name in checked.ignored)
+        err(f"warning: column(s) {names} of {manifest} are not manifest columns: ignored")
     for problem in checked.invalid:
         console.print(f"[red]invalid[/]  {markup(problem)}")
     if checked.invalid and not skip_invalid and not status:
         raise CliError(
             f"{len(checked.invalid)} invalid row(s), nothing sent: fix them, or pass "
-            "--skip-invalid to send the others"
+            "--skip-invalid to send the others",
+            EXIT_PROBLEMS,
         )
-    spec = ledger if ledger is not None else str(manifest) + ".ledger.sqlite"
+    spec: str | None = ledger if ledger is not None else str(manifest) + ".ledger.sqlite"
     if status:
-        counts = run(_status, spec, checked.rows)
+        counts = run(_status, open_ledger(spec, create=False), checked.rows)
     else:
+        if settings.base_url is None:
+            spec = None
+            err(
+                "the ledger is kept in memory for this run: the embedded sandbox's sessions are "
+                "gone when the command ends, so no ledger file may say they were started"
+            )
         if backend == "auto":
             backend = "aiohttp" if aiohttp_available() else "httpx"
         options = _Options(spec, concurrency, rate, reconcile, retry_failed, lease, backend)
-        results = run(_send, settings, checked, options)
-        _print_rows(results)
-        counts = count_states(results)
+        with _quiet_pool(debug=_debug()):
+            results = run(_send, settings, checked, options)
+        if isinstance(results, dict):
+            counts = results  # interrupted: the counts the ledger holds now
+        else:
+            _print_rows(results)
+            counts = count_states(results)
     counts["invalid"] = len(checked.invalid)
-    _finish(counts, describe(spec))
+    _finish(counts, "in memory" if spec is None else describe(spec))
 
 
-async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
-    from ..batch import category
-    from ..ledger import open_ledger
+async def _status(opened: Ledger, rows: Sequence[ManifestRow]) -> dict[str, int]:
+    from ..batch import category, subject_conflicts
 
-    opened = open_ledger(spec)
     await opened.open()
     try:
         records = await opened.records([r.key for r in rows])
+        conflicts = await subject_conflicts(opened, [(r.key, r.digest, r.subject) for r in rows])
     finally:
         await opened.aclose()
     counts = dict.fromkeys(("started", "failed", "unknown", "in_progress", "pending"), 0)
     counts["refused"] = 0
     for row in rows:
         record = records.get(row.key)
-        if record is None:
+        if row.key in conflicts:
+            counts["refused"] += 1
+        elif record is None:
             counts["pending"] += 1  # not registered yet: no run has seen it
         elif record.digest != row.digest and not record.resettable:
             counts["refused"] += 1
@@ -177,14 +196,66 @@ async def _status(spec: str, rows: Sequence[ManifestRow]) -> dict[str, int]:
     return counts
 
 
+_STOPPING = (
+    "stopping; drafts not yet started are removed, rows whose start was sent are left for "
+    "--reconcile (sessions already started are never voided)"
+)
+
+
 async def _send(
     settings: Settings, manifest: Manifest, options: _Options
+) -> list[BatchResult[ManifestRow, SentSession]] | dict[str, int]:
+    """The rows' results; after Ctrl-C (or SIGTERM) the counts of the ledger instead.
+
+    A ledger failing once rows may be in flight (PostgreSQL lost, the file deleted) is one
+    line and exit 4: rows may have been sent that it could not record, ``--reconcile`` finds
+    them. A ledger that cannot be opened or is bound elsewhere stops before anything is sent.
+    """
+    from ..ledger import LedgerError, open_ledger
+    from ._interrupt import interruptible
+
+    opened = open_ledger(options.ledger)
+    ready = [False]
+    try:
+        outcome = await interruptible(
+            lambda: _send_rows(settings, manifest, options, opened, ready), _STOPPING
+        )
+    except LedgerError as exc:
+        if not ready[0]:
+            raise
+        hint = "" if "--reconcile" in str(exc) else "; once it is back, run again with --reconcile"
+        raise CliError(f"{exc}{hint}", EXIT_UNKNOWN) from exc
+    if outcome.stopped:
+        return await _status(opened, manifest.rows)
+    return cast("list[BatchResult[ManifestRow, SentSession]]", outcome.value)
+
+
+async def _bind(settings: Settings, opened: Ledger, spec: str) -> None:
+    """Refuse a ledger used with another server or account (exit 2, nothing sent)."""
+    from ..ledger import LedgerBindingError, account_of, bind_ledger
+
+    assert settings.base_url is not None
+    await opened.open()
+    try:
+        await bind_ledger(opened, settings.base_url, account_of(settings.token), name=spec)
+    except LedgerBindingError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    finally:
+        await opened.aclose()
+
+
+async def _send_rows(
+    settings: Settings, manifest: Manifest, options: _Options, opened: Ledger, ready: list[bool]
 ) -> list[BatchResult[ManifestRow, SentSession]]:
     from ..batch import RateLimiter, SessionReconciler, run_batch
+    from ..ledger import describe
     from ._progress import progress_bar
 
     async with connect(settings, backend=options.backend) as connection:
         ei = connection.ei
+        if connection.sandbox is None and options.ledger is not None:
+            await _bind(settings, opened, describe(options.ledger))
+        ready[0] = True
         shared: list[RateLimiter] = []
         if options.rate is not None:
             requests = RateLimiter(options.rate)
@@ -203,7 +274,7 @@ async def _send(
             return await run_batch(
                 manifest.rows,
                 send,
-                ledger=options.ledger,
+                ledger=opened,
                 key=lambda r: r.key,
                 digest=lambda r: r.digest,
                 hint=lambda r: r.subject,
@@ -220,15 +291,48 @@ async def _send(
 def _print_rows(results: Sequence[BatchResult[ManifestRow, SentSession]]) -> None:
     console = out()
     for result in results:
-        key = markup(result.key)
+        row = markup(f"{result.key} (row {result.item.number}, {result.item.subject!r})")
         detail = markup(result.detail or "")
         if result.ok:
             if result.here:
-                console.print(f"started  {key}: session {detail}")
+                console.print(f"started  {row}: session {detail}")
         elif result.state == "in_progress":
-            console.print(f"busy     {key}: in progress at another worker")
+            console.print(f"busy     {row}: in progress at another worker")
+        elif result.state == "unknown":
+            console.print(f"[red]unknown [/] {row}: {markup(_unknown(result.record))}")
         else:
-            console.print(f"[red]{result.state:<8}[/] {key}: {detail}")
+            console.print(f"[red]{result.state:<8}[/] {row}: {detail}")
+
+
+def _unknown(record: RowRecord | None) -> str:
+    """What is unknown of a row, and the next command."""
+    if record is None:
+        return "outcome unknown; run again with --reconcile"
+    step = f" at step {record.step!r}" if record.step else ""
+    draft = f" (draft {record.draft_id})" if record.draft_id else ""
+    why = record.error or "its worker stopped before recording an outcome"
+    return (
+        f"whether it was sent is unknown{step}{draft}: {why}; run again with --reconcile "
+        "to read it back from the server"
+    )
+
+
+@contextmanager
+def _quiet_pool(*, debug: bool) -> Iterator[None]:
+    """The connection pool's own warnings off (the one line that matters is ours)."""
+    pool = logging.getLogger("psycopg.pool")
+    level = pool.level
+    if not debug:
+        pool.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        pool.setLevel(level)
+
+
+def _debug() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.find_root().meta.get("easyink.debug"))
 
 
 _NEXT_STEP = (

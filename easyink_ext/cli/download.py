@@ -11,7 +11,6 @@ import click
 from ._config import Settings
 from ._runtime import CliError, connect, out, run
 from ._text import markup
-from .sessions import fetch_session
 
 if TYPE_CHECKING:
     from ._files import SavedFile
@@ -41,7 +40,7 @@ def download(settings: Settings, session_id: UUID, output: Path, overwrite: bool
 
     async def go() -> list[SavedFile]:
         async with connect(settings) as connection:
-            view = await fetch_session(connection.ei, session_id)
+            view = await connection.ei.sessions.get(session_id)
             signed, all_in_one = ready_pdfs(view)
             if not signed and all_in_one is None:
                 raise CliError(

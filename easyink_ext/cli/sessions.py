@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from easyink_client.models.signing_session_item import SigningSessionItem
     from easyink_client.models.signing_view import SigningView
 
-    from .._client import EasyInk
-
 __all__ = ["STATUSES", "sessions"]
 
 # What `--status` accepts: every status a session shows (`Pending`...) and every status the
@@ -53,15 +51,6 @@ _STATUS_HELP = (
 
 def _text(value: object) -> Text:
     return literal(value if isinstance(value, str) else "")
-
-
-async def fetch_session(ei: EasyInk, session_id: UUID) -> SigningView:
-    """getSession, refused when the answer is about another session."""
-    from .._answers import require_same_id
-
-    view = await ei.sessions.get(session_id)
-    require_same_id("getSession", session_id, view.signing_session_id)
-    return view
 
 
 def search_filter(statuses: tuple[str, ...]) -> tuple[list[str] | None, set[str] | None]:
@@ -167,7 +156,7 @@ def show_session(settings: Settings, session_id: UUID) -> None:
 
     async def go() -> SigningView:
         async with connect(settings) as connection:
-            return await fetch_session(connection.ei, session_id)
+            return await connection.ei.sessions.get(session_id)
 
     view = run(go)
     console = out()

@@ -27,6 +27,7 @@ class MemoryLedger:
     def __init__(self) -> None:
         self._rows: dict[str, _Row] = {}
         self._workers: dict[str, float] = {}
+        self._bound: dict[str, str] = {}
 
     def _view(self, row: _Row, now: float) -> RowRecord:
         live = row.lease_until is not None and row.lease_until > now
@@ -47,6 +48,17 @@ class MemoryLedger:
         """Current records of ``keys``."""
         now = time.time()
         return {k: self._view(self._rows[k], now) for k in keys if k in self._rows}
+
+    async def bind(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Record ``values`` where none is recorded yet; return every recorded value."""
+        for name, value in values.items():
+            self._bound.setdefault(name, value)
+        return dict(self._bound)
+
+    async def records_by_hint(self, hints: Sequence[str]) -> list[RowRecord]:
+        """The records whose hint (subject) is one of ``hints``."""
+        now, wanted = time.time(), set(hints)
+        return [self._view(r, now) for r in self._rows.values() if r.record.hint in wanted]
 
     async def reset(
         self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import _sql
-from ._dsn import redact_dsn
+from ._dsn import redact_dsn, scrub
 from ._protocol import LedgerError, RowRecord, RowSpec
 
 __all__ = ["PostgresLedger"]
@@ -45,8 +45,9 @@ def _pg(sql: str) -> str:
 class PostgresLedger:
     """A :class:`~easyink_ext.ledger.Ledger` in the PostgreSQL database ``dsn``."""
 
-    def __init__(self, dsn: str, *, pool_size: int = _POOL_SIZE) -> None:
+    def __init__(self, dsn: str, *, pool_size: int = _POOL_SIZE, create: bool = True) -> None:
         self.dsn = dsn
+        self.create = create  # False: open an existing ledger only (LedgerError when missing)
         self._pool_size = pool_size
         self._pool: Any = None
 
@@ -62,7 +63,7 @@ class PostgresLedger:
             async with self._pool.connection() as conn:
                 return await conn.execute(sql, params)
         except psycopg.Error as exc:
-            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}") from exc
 
     async def open(self) -> None:
         """Connect (a pool of a few connections) and create the tables when missing."""
@@ -79,11 +80,18 @@ class PostgresLedger:
             async with conn, conn.transaction():
                 # One creator at a time: CREATE TABLE IF NOT EXISTS races with itself.
                 await conn.execute("SELECT pg_advisory_xact_lock(724150417)")
+                if not self.create:
+                    found = await conn.execute(f"SELECT to_regclass('{_sql.ROWS}')")
+                    if (await found.fetchone() or (None,))[0] is None:
+                        raise LedgerError(
+                            f"no ledger in {redact_dsn(self.dsn)} (nothing was created): "
+                            "check --ledger"
+                        )
                 for statement in _sql.SCHEMA:
                     await conn.execute(statement)
         except (psycopg.Error, OSError) as exc:
             raise LedgerError(
-                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc)}"
+                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}"
             ) from exc
         pool = AsyncConnectionPool(
             self.dsn,
@@ -98,7 +106,7 @@ class PostgresLedger:
         except (psycopg.Error, OSError, TimeoutError) as exc:
             await pool.close()
             raise LedgerError(
-                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc)}"
+                f"cannot open ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}"
             ) from exc
         except BaseException:
             await pool.close()
@@ -121,13 +129,26 @@ class PostgresLedger:
             async with self._pool.connection() as conn, conn.cursor() as cursor:
                 await cursor.executemany(_pg(_sql.INSERT), [_sql.spec(row) for row in rows])
         except psycopg.Error as exc:
-            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}") from exc
 
     async def records(self, keys: Sequence[str]) -> dict[str, RowRecord]:
         """Current records of ``keys``."""
         sql = _pg(f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} WHERE key = ANY(:keys)")
         cursor = await self._execute(sql, {"keys": list(keys)})
         return {r.key: r for r in map(_sql.record, await cursor.fetchall())}
+
+    async def bind(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Record ``values`` where none is recorded yet; return every recorded value."""
+        for name, value in values.items():
+            await self._execute(_pg(_sql.BIND), {"name": name, "value": value})
+        cursor = await self._execute(_sql.BOUND)
+        return {str(n): str(v) for n, v in await cursor.fetchall()}
+
+    async def records_by_hint(self, hints: Sequence[str]) -> list[RowRecord]:
+        """The records whose hint (subject) is one of ``hints``."""
+        sql = _pg(f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} WHERE hint = ANY(:hints)")
+        cursor = await self._execute(sql, {"hints": list(hints)})
+        return list(map(_sql.record, await cursor.fetchall()))
 
     async def reset(
         self, key: str, digest: str, hint: str | None = None, *, failed_only: bool = False
@@ -187,13 +208,14 @@ class PostgresLedger:
                     cursor = await conn.execute(_pg(sql), _used(sql, params))
                 return await cursor.fetchone() if cursor.description else None
         except psycopg.Error as exc:
-            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc)}") from exc
+            raise LedgerError(f"ledger {redact_dsn(self.dsn)}: {_one_line(exc, self.dsn)}") from exc
 
 
 def _used(sql: str, params: Mapping[str, object]) -> dict[str, object]:
     return {name: value for name, value in params.items() if f":{name}" in sql}
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+def _one_line(exc: BaseException, dsn: str) -> str:
+    """The error in one bounded line, without the DSN's password."""
+    text = " ".join(scrub(str(exc), dsn).split())
     return text[:500]

@@ -22,6 +22,10 @@ Rules every implementation keeps (the batch runner relies on them for "sent exac
   worker as live; it returns how many workers are live (for a fleet-wide rate limit).
 * Leases are compared with the ledger's own clock (the database server's, for PostgreSQL).
 
+A ledger may also offer ``records_by_hint(hints) -> list[RowRecord]`` (the built-in ones do):
+:func:`~easyink_ext.run_batch` then refuses a row known by its content whose hint (subject)
+belongs to another row already sent or in flight.
+
 Times are seconds since the epoch (floats).
 """
 

@@ -14,6 +14,7 @@ from ._protocol import FIELDS, RowRecord, RowSpec, RowState
 
 ROWS = "easyink_batch_rows"
 WORKERS = "easyink_batch_workers"
+META = "easyink_batch_meta"
 
 SCHEMA = (
     f"""CREATE TABLE IF NOT EXISTS {ROWS} (
@@ -38,7 +39,14 @@ SCHEMA = (
     seen DOUBLE PRECISION NOT NULL,
     lease DOUBLE PRECISION NOT NULL
 )""",
+    f"""CREATE TABLE IF NOT EXISTS {META} (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)""",
 )
+
+BIND = f"INSERT INTO {META} (name, value) VALUES (:name, :value) ON CONFLICT (name) DO NOTHING"
+BOUND = f"SELECT name, value FROM {META}"
 
 COLUMNS = (
     "key, digest, position, state, worker, COALESCE(lease_until > {now}, FALSE) AS live, "

@@ -10,6 +10,11 @@ transaction (group commit: one fsync for all of them). Leases use this machine's
 
 A network file system is not a safe place for the file (SQLite's locking relies on the local
 one): use PostgreSQL for workers on several machines.
+
+**The file stays the one opened.** :meth:`SQLiteLedger.lost` tells when the path no longer
+leads to the file opened (deleted, or replaced: another device or inode); the open connection
+still holds the old file, and :meth:`SQLiteLedger.rescue` writes it back to the path (or, when
+another file took the path, to a recovery file beside it), so no record is lost.
 """
 
 from __future__ import annotations
@@ -36,8 +41,10 @@ _BUSY_TIMEOUT_MS = 30_000
 class SQLiteLedger:
     """A :class:`~easyink_ext.ledger.Ledger` in the SQLite file ``path``."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
+        self.create = create  # False: open an existing ledger only (LedgerError when missing)
+        self._identity: tuple[int, int] | None = None
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._limiter = anyio.CapacityLimiter(1)
@@ -50,6 +57,8 @@ class SQLiteLedger:
     # -- plumbing ----------------------------------------------------------------------------
 
     def _connect(self) -> None:
+        if not self.create and not self.path.is_file():
+            raise LedgerError(f"no ledger at {self.path} (nothing was created): check --ledger")
         conn = sqlite3.connect(
             self.path,
             timeout=_BUSY_TIMEOUT_MS / 1000,
@@ -63,9 +72,11 @@ class SQLiteLedger:
             with _transaction(conn):
                 for statement in _sql.SCHEMA:
                     conn.execute(statement)
+            stat = self.path.stat()
         except BaseException:
             conn.close()
             raise
+        self._identity = (stat.st_dev, stat.st_ino)
         self._conn = conn
 
     async def _run(self, fn: Callable[[sqlite3.Connection, float], _T]) -> _T:
@@ -102,6 +113,52 @@ class SQLiteLedger:
         except (sqlite3.Error, OSError) as exc:
             raise LedgerError(f"cannot open ledger {self.path}: {exc}") from exc
 
+    async def lost(self) -> str | None:
+        """How the path lost the file opened (``None`` while it still leads to it)."""
+        try:
+            stat = await anyio.Path(self.path).stat()
+        except FileNotFoundError:
+            return "deleted"
+        if (stat.st_dev, stat.st_ino) != self._identity:
+            return "replaced by another file"
+        return None
+
+    async def rescue(self) -> Path:
+        """Write the records of the file opened back to the path, or, when another file took
+        the path, to a new recovery file beside it; return where they went."""
+
+        def run() -> Path:
+            target = self.path
+            if target.exists():
+                stamp = time.strftime("%Y%m%d-%H%M%S")
+                target = self.path.with_name(f"{self.path.name}.recovered-{stamp}")
+            with self._lock:
+                if self._conn is None:
+                    raise LedgerError(f"ledger {self.path} is not open")
+                copy = sqlite3.connect(target)
+                try:
+                    self._conn.backup(copy)
+                finally:
+                    copy.close()
+            return target
+
+        try:
+            return await anyio.to_thread.run_sync(run, limiter=self._limiter)
+        except (sqlite3.Error, OSError) as exc:
+            raise LedgerError(
+                f"cannot write the records of ledger {self.path} back: {exc}"
+            ) from exc
+
+    async def bind(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Record ``values`` where none is recorded yet; return every recorded value."""
+
+        def run(conn: sqlite3.Connection, now: float) -> dict[str, str]:
+            for name, value in values.items():
+                conn.execute(_sql.BIND, {"name": name, "value": value})
+            return dict(conn.execute(_sql.BOUND).fetchall())
+
+        return await self._write(run)
+
     async def aclose(self) -> None:
         """Close the connection."""
 
@@ -135,6 +192,20 @@ class SQLiteLedger:
             )
             found = conn.execute(sql, {"keys": json.dumps(list(keys))}).fetchall()
             return {r.key: r for r in map(_sql.record, found)}
+
+        return await self._run(run)
+
+    async def records_by_hint(self, hints: Sequence[str]) -> list[RowRecord]:
+        """The records whose hint (subject) is one of ``hints``."""
+
+        def run(conn: sqlite3.Connection, now: float) -> list[RowRecord]:
+            sql = _sqlite(
+                f"SELECT {_sql.COLUMNS} FROM {_sql.ROWS} "
+                "WHERE hint IN (SELECT value FROM json_each(:hints))",
+                now,
+            )
+            found = conn.execute(sql, {"hints": json.dumps(list(hints))}).fetchall()
+            return list(map(_sql.record, found))
 
         return await self._run(run)
 

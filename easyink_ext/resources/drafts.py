@@ -43,6 +43,7 @@ from .._resource import (
     path_id,
     raw_response,
     read_file,
+    require_answer_id,
 )
 from ..downloads import DEFAULT_CHUNK_SIZE, DownloadResult
 
@@ -268,10 +269,11 @@ class Drafts:
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``draft_id``
         """
 
         url = f"/api/signingSessionDrafts/{path_id(draft_id, 'draft_id', 'getDraft')}"
-        return await self._api.call(
+        answer = await self._api.call(
             _parse_get_draft,
             "getDraft",
             "get",
@@ -279,6 +281,8 @@ class Drafts:
             timeout=timeout,
             extra_headers=extra_headers,
         )
+        require_answer_id("getDraft", draft_id, answer.signing_session_id)
+        return answer
 
     async def update(
         self,
@@ -613,6 +617,7 @@ class DraftsSync:
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``draft_id``
         """
 
         return self._ei._run(

@@ -35,6 +35,7 @@ from .._resource import (
     no_body,
     path_id,
     raw_response,
+    require_answer_id,
 )
 from ..downloads import DEFAULT_CHUNK_SIZE, DownloadResult
 from ..pagination import DEFAULT_MAX_PAGES, SortRule, session_items
@@ -330,10 +331,11 @@ class Sessions:
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``session_id``
         """
 
         url = f"/api/signingSessions/{path_id(session_id, 'session_id', 'getSession')}"
-        return await self._api.call(
+        answer = await self._api.call(
             _parse_get_session,
             "getSession",
             "get",
@@ -341,6 +343,8 @@ class Sessions:
             timeout=timeout,
             extra_headers=extra_headers,
         )
+        require_answer_id("getSession", session_id, answer.signing_session_id)
+        return answer
 
     async def duplicate(
         self,
@@ -806,6 +810,7 @@ class SessionsSync:
                 effect. 503: Temporarily unavailable; the request may or may not have taken effect.
             APIConnectionError: no answer (APITimeoutError: none within the timeout)
             APIResponseValidationError: a 2xx answer without the documented shape
+            InconsistentResponseError: the answer is about another id than ``session_id``
         """
 
         return self._ei._run(

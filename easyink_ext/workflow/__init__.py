@@ -13,8 +13,11 @@ that fields never overlap and stay inside the page (page sizes come from ``getDr
 **Failures.** When a step fails the workflow deletes the draft it created (unless
 ``keep_draft_on_failure=True``) and raises :class:`WorkflowError` naming the step (``step``,
 ``draft_id``, ``cause``; the cause is also chained as ``__cause__``). A draft that was already
-converted can no longer be deleted: it is voided instead. ``WorkflowError.cleanup`` says what
-happened to it (``"deleted"``, ``"voided"``, ``"kept"``, ``"failed"`` or ``"none"``).
+converted can no longer be deleted: it is voided instead. A session is never undone once
+``startSession`` was sent (answered or not, failed or cancelled): invitations may be out, so it
+is left as it is (``cleanup == "started"``) for a reconciliation to read. ``WorkflowError.cleanup``
+says what happened (``"deleted"``, ``"voided"``, ``"started"``, ``"kept"``, ``"failed"`` or
+``"none"``).
 
 **Outcome unknown.** The client never repeats a POST that may have taken effect: it raises
 :class:`~easyink_ext.errors.OutcomeUnknownError` instead. The workflow then reads the state back
@@ -56,7 +59,7 @@ step with its read-back), ``_cleanup`` and ``_send`` (``send_for_signature``).
 from __future__ import annotations
 
 from ._claims import DraftClaims, _claims_for
-from ._cleanup import _cleanup, _fail
+from ._cleanup import _cleanup, _fail, _was_started
 from ._inputs import (
     DEFAULT_FIELD_HEIGHT,
     DEFAULT_FIELD_WIDTH,
@@ -99,6 +102,7 @@ __all__ = [
     "_fail",
     "_or_none",
     "_search_unclaimed_drafts",
+    "_was_started",
     "default_field_placements",
     "send_for_signature",
 ]

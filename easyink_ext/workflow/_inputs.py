@@ -211,7 +211,7 @@ def _prepare_document(index: int, doc: DocumentInput) -> _PreparedDocument:
             f"got {type(doc).__name__}"
         )
     if not data:
-        raise ValueError(f"document {index + 1} ({filename}) is empty")
+        raise ValueError(f"document {index + 1} ({filename!r}) is empty")
     return _PreparedDocument(filename=filename, data=data)
 
 

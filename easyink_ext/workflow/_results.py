@@ -58,8 +58,9 @@ class WorkflowError(EasyInkError):
 
     ``step`` is one of :data:`STEPS`; ``draft_id`` the draft that was created (or ``None``);
     ``cause`` the underlying exception (also ``__cause__``); ``cleanup`` what happened to the
-    draft: ``"deleted"``, ``"voided"``, ``"kept"``, ``"failed"`` (it could not be removed) or
-    ``"none"`` (no draft existed).
+    draft: ``"deleted"``, ``"voided"``, ``"started"`` (``startSession`` was sent, or the session
+    turned out started: it is left alone), ``"kept"``, ``"failed"`` (it could not be removed)
+    or ``"none"`` (no draft existed).
     """
 
     def __init__(

@@ -14,7 +14,7 @@ from easyink_client.models.signing_configuration import SigningConfiguration
 from easyink_client.models.signing_view import SigningView
 
 from .. import _telemetry
-from .._answers import parsed_answer, require_same_id
+from .._answers import parsed_answer
 from .._retry import retry_pause
 from ..errors import (
     APIConnectionError,
@@ -66,6 +66,7 @@ class _Run:
         self.recheck_delay = recheck_delay
         self.draft_id: UUID | None = None
         self.converted = False
+        self.start_sent = False  # from here on the session is never deleted or voided by us
         self.timings: dict[str, float] = {}
 
     @property
@@ -92,20 +93,10 @@ class _Run:
         )
 
     async def get_draft(self) -> SigningConfiguration:
-        async def call() -> SigningConfiguration:
-            config = await self.ei.drafts.get(self.draft)
-            require_same_id("getDraft", self.draft, config.signing_session_id)
-            return config
-
-        return await self.read(call)
+        return await self.read(lambda: self.ei.drafts.get(self.draft))
 
     async def get_session(self) -> SigningView:
-        async def call() -> SigningView:
-            view = await self.ei.sessions.get(self.draft)
-            require_same_id("getSession", self.draft, view.signing_session_id)
-            return view
-
-        return await self.read(call)
+        return await self.read(lambda: self.ei.sessions.get(self.draft))
 
     async def post(self, send: Callable[[], Awaitable[_T]], reconcile: _Reconcile[_T]) -> _T:
         """Send a POST; after an ambiguous failure reconcile, and repeat only if it had no effect.

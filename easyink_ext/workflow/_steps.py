@@ -15,7 +15,6 @@ from easyink_client.models.signature_field_options import SignatureFieldOptions
 from easyink_client.models.signature_field_type import SignatureFieldType
 
 from .. import pagination
-from .._answers import require_same_id
 from ._claims import DraftClaims, _claims_for
 from ._inputs import Signer, _PlannedField, _PreparedDocument
 from ._runner import _or_none, _Run
@@ -51,8 +50,6 @@ async def _search_unclaimed_drafts(
 
 async def _draft_is_empty(run: _Run, draft_id: UUID) -> bool:
     config = await run.read(lambda: _or_none(lambda: run.ei.drafts.get(draft_id)))
-    if config is not None:
-        require_same_id("getDraft", draft_id, config.signing_session_id)
     return (
         config is not None
         and not config.is_locked
@@ -194,6 +191,7 @@ async def _convert(run: _Run) -> None:
 
 async def _start(run: _Run) -> None:
     async def send() -> bool:
+        run.start_sent = True  # before the request: an answer lost on the way counts as sent
         await run.ei.sessions.start(run.draft)
         return True
 

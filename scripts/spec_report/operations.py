@@ -13,12 +13,16 @@ or may get a value its code does not expect):
 * a request body removed or made required; a request field removed, added as required or made
   required; a request type narrowed;
 * a response field removed or made optional; a response type widened (e.g. now nullable);
-* an enum value removed, or a field gaining or losing its enum; a type or format changed.
+* an enum value removed, or a field gaining or losing its enum; a type or format changed;
+* a request constraint made stricter (the client validates requests before sending, so calls
+  it accepted are refused): ``maxLength``, ``maxItems`` or ``maximum`` lowered or added,
+  ``minLength``, ``minItems`` or ``minimum`` raised or added, a ``pattern`` or ``multipleOf``
+  added or changed, ``uniqueItems`` turned on.
 
 Not breaking: an operation added; a method, path template or success status changed with the
 same parameters (the generated function keeps its name and signature); optional parameters and
 request fields added; a response field added or made required; a request type widened; an
-enum value added.
+enum value added; a request constraint made looser; a response constraint changed.
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+_UPPER = ("maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum")
+_LOWER = ("minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum")
+_EXACT = ("pattern", "multipleOf")
+CONSTRAINTS = (*_UPPER, *_LOWER, *_EXACT, "uniqueItems")
+"""The validation keywords compared: a request made stricter by one of them is breaking."""
 BODY = "(body)"
 _JSON_TYPES = ("application/json", "text/json")
 
@@ -40,6 +49,7 @@ class Field:
     types: frozenset[str]
     required: bool
     enum: tuple[str, ...] | None = None
+    limits: tuple[tuple[str, str], ...] = ()  # (keyword, value) of CONSTRAINTS, sorted
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,9 @@ class _Document:
         stack = (*stack, ref) if ref else stack
         types: set[str] = set()
         enum: set[str] | None = None
+        limits: dict[str, str] = {}
         for part in self._parts(resolved):
+            limits.update({k: str(part[k]) for k in CONSTRAINTS if k in part})
             kinds = _types(part)
             fmt = part.get("format")
             types.update(
@@ -124,8 +136,12 @@ class _Document:
         if previous is not None:  # the same place reached twice (allOf): merge
             types |= previous.types
             required = required or previous.required
+            limits = {**dict(previous.limits), **limits}
         out[prefix] = Field(
-            frozenset(types), required, tuple(sorted(enum)) if enum is not None else None
+            frozenset(types),
+            required,
+            tuple(sorted(enum)) if enum is not None else None,
+            tuple(sorted(limits.items())),
         )
 
     def _parts(self, schema: Any) -> Iterator[dict[str, Any]]:
@@ -189,7 +205,10 @@ def _shape(doc: _Document, path: str, method: str, item: Mapping[str, Any]) -> S
         media, schema = _body_schema(request.get("content", {}))
         doc.flatten(schema, BODY, bool(request.get("required")), body, ())
         body[BODY] = Field(
-            body[BODY].types | {f"media:{media}"}, body[BODY].required, body[BODY].enum
+            body[BODY].types | {f"media:{media}"},
+            body[BODY].required,
+            body[BODY].enum,
+            body[BODY].limits,
         )
     responses = raw.get("responses", {})
     status = min((s for s in map(str, responses) if s.startswith("2")), default="default")
@@ -310,6 +329,8 @@ def _compare_field(
         narrowed_or_widened = removed if request else added
         text = f"{label} type changed: {_kinds(old.types)} -> {_kinds(new.types)}"
         yield Change(op, text, bool(narrowed_or_widened))
+    if old.limits != new.limits:
+        yield from _compare_limits(op, label, dict(old.limits), dict(new.limits), request=request)
     if old.enum != new.enum:
         if old.enum is None or new.enum is None:
             state = "gained" if new.enum is not None else "lost"
@@ -321,6 +342,37 @@ def _compare_field(
             yield Change(op, f"{label} enum value removed: {', '.join(gone)}", True)
         if extra:
             yield Change(op, f"{label} enum value added: {', '.join(extra)}", False)
+
+
+def _compare_limits(
+    op: str, label: str, old: dict[str, str], new: dict[str, str], *, request: bool
+) -> Iterator[Change]:
+    """One change per constraint keyword that differs; breaking when a request's is stricter."""
+    for keyword in CONSTRAINTS:
+        before, after = old.get(keyword), new.get(keyword)
+        if before == after:
+            continue
+        stricter = _stricter(keyword, before, after)
+        how = "stricter" if stricter else "looser"
+        text = f"{label} {keyword} {before or 'none'} -> {after or 'none'} ({how})"
+        yield Change(op, text, request and stricter)
+
+
+def _stricter(keyword: str, before: str | None, after: str | None) -> bool:
+    """Whether going from ``before`` to ``after`` refuses a value accepted before."""
+    if after is None:
+        return False  # the constraint is gone
+    if before is None:
+        return keyword != "uniqueItems" or after.lower() == "true"
+    if keyword in _UPPER or keyword in _LOWER:
+        try:
+            lowered = float(after) < float(before)
+        except ValueError:
+            return True  # not comparable: assume the worst
+        return lowered if keyword in _UPPER else not lowered and float(after) != float(before)
+    if keyword == "uniqueItems":
+        return after.lower() == "true"
+    return True  # a pattern or multipleOf changed: values accepted before may be refused
 
 
 def _kinds(types: frozenset[str]) -> str:

@@ -285,3 +285,24 @@ async def test_the_end_of_a_phase_does_not_read_every_row_once_per_task() -> Non
     # Admission, the start, the one look that found the phase finished, the end: 4 reads of
     # the 200 rows (one look per task made it 53).
     assert ledger.rows_read == 4 * 200
+
+
+async def test_a_content_keyed_row_with_the_subject_of_a_sent_row_is_refused() -> None:
+    ledger = MemoryLedger()
+
+    async def send(item: dict[str, str]) -> None:
+        return None
+
+    first = [{"subject": "Lease 1", "email": "ann@example.com"}]
+    results = await run_batch(first, send, ledger=ledger, hint=lambda item: item["subject"])
+    assert [r.state for r in results] == ["started"]
+    edited = [{"subject": "Lease 1", "email": "ann.lee@example.com"}]
+    again = await run_batch(edited, send, ledger=ledger, hint=lambda item: item["subject"])
+    assert [r.state for r in again] == ["refused"]
+    assert again[0].detail is not None
+    assert f"is the subject of row {results[0].key!r} (started in the ledger)" in again[0].detail
+    # Keyed rows name themselves: the same subject is another row, sent.
+    keyed = await run_batch(
+        edited, send, ledger=ledger, key=lambda item: "lease-1b", hint=lambda item: item["subject"]
+    )
+    assert [r.state for r in keyed] == ["started"]

@@ -136,7 +136,9 @@ def test_changed_keyed_row_is_refused_and_an_inserted_keyless_row_is_sent_alone(
         _write_manifest(tmp_path, rows)
         refused = run(*server.flags, "batch", str(manifest), "--ledger", ledger)
         assert refused.exit_code == 3
-        assert "refused  r1: row 'r1' changed since it was first sent" in refused.stdout
+        assert "refused  r1 (row 3, 'Lease 1'): row 'r1' changed since it was first sent" in (
+            refused.stdout
+        )
         assert refused.stderr.strip() == (
             "easyink: 1 row(s) refused: changed rows were refused: give them new keys"
         )

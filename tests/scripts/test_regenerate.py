@@ -246,3 +246,50 @@ def test_a_name_for_a_missing_operation_fails_check(tmp_path: Path) -> None:
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "names operation getArchive, which openapi/easyink.yaml does not have" in result.stderr
+
+
+def _replace_in_table(repo: Path, old: str, new: str) -> None:
+    """Replace the committed naming table's ``old`` text (which must be there) in ``repo``."""
+    table = repo / "scripts" / "resources.yaml"
+    text = table.read_text(encoding="utf-8")
+    assert old in text
+    table.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_answer_id_the_answer_lacks_fails_regeneration(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    _replace_in_table(
+        tmp_path,
+        "    method: sessions.get\n    answer_id: signingSessionId\n",
+        "    method: sessions.get\n    answer_id: sessionIdentifier\n",
+    )
+    committed = (tmp_path / _RESOURCES / "sessions.py").read_bytes()
+
+    result = _run_script(tmp_path)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "scripts/resources.yaml: getSession -> answer_id 'sessionIdentifier': the answer "
+        "(SigningView) has no field 'sessionIdentifier' (its fields: "
+    ) in result.stderr
+    assert "signingSessionId" in result.stderr
+    assert (tmp_path / _RESOURCES / "sessions.py").read_bytes() == committed
+
+
+@pytest.mark.slow
+def test_the_answer_id_check_is_generated(tmp_path: Path) -> None:
+    _copy_inputs(tmp_path)
+    _replace_in_table(
+        tmp_path,
+        "  getDraft:\n    method: drafts.get\n    answer_id: signingSessionId\n",
+        "  getDraft: drafts.get\n",
+    )
+
+    result = _run_script(tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    drafts = (tmp_path / _RESOURCES / "drafts.py").read_text(encoding="utf-8")
+    assert "require_answer_id" not in drafts
+    committed = (_REPO / _RESOURCES / "drafts.py").read_text(encoding="utf-8")
+    assert 'require_answer_id("getDraft", draft_id, answer.signing_session_id)' in committed

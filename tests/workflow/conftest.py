@@ -14,7 +14,7 @@ import pytest
 from easyink_ext import EasyInk
 from easyink_sandbox import Sandbox, SandboxApp, simple_pdf
 
-from ..conftest import SANDBOX_URL
+from ..conftest import SANDBOX_URL, Recorded
 
 BASE = SANDBOX_URL
 
@@ -121,3 +121,20 @@ class PerTaskPools(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         for pool in self._pools:
             await pool.aclose()
+
+
+@pytest.fixture
+async def traced(
+    token: str, transport: FaultyTransport, recorded: Recorded
+) -> AsyncIterator[EasyInk]:
+    """A client on the sandbox recording its spans and metrics in ``recorded``."""
+    async with EasyInk(
+        base_url=BASE,
+        token=token,
+        transport=transport,
+        backoff_base=0.0,
+        tracer_provider=recorded.tracer_provider,
+        meter_provider=recorded.meter_provider,
+        propagate_trace_context=True,
+    ) as client:
+        yield client

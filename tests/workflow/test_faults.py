@@ -77,8 +77,8 @@ async def test_batch_under_faults_leaves_one_session_per_success(
     assert len(succeeded) >= WORKFLOWS * 0.9
 
     started = {s.id for s in sessions if s.status == "Pending"}
-    assert started == {str(s.session_id) for s in succeeded}
-    assert [s for s in sessions if s.status in ("Draft", "ReadyToStart")] == []
+    assert {str(s.session_id) for s in succeeded} <= started
+    assert [s for s in sessions if s.status == "Draft"] == []
     for session in sessions:
         if session.status == "Pending":
             assert len(session.documents) == 1
@@ -86,22 +86,28 @@ async def test_batch_under_faults_leaves_one_session_per_success(
             assert len(session.fields) == 1
     subjects = [s.subject for s in sessions if s.status == "Pending"]
     assert len(subjects) == len(set(subjects))
-    assert set(subjects) == {f"Contract {r.index}" for r in results if r.ok}
+    assert {f"Contract {r.index}" for r in results if r.ok} <= set(subjects)
 
     # Exact accounting of the failures: every draft a failed workflow made was deleted, or
-    # voided once converted; nothing else exists on the server.
+    # voided once converted; one whose start was sent is left as it is (never undone);
+    # nothing else exists on the server.
     by_id = {s.id: s for s in sessions}
-    assert {s.status for s in sessions} <= {"Pending", "Voided"}
+    assert {s.status for s in sessions} <= {"Pending", "Voided", "ReadyToStart"}
     voided: set[str] = set()
+    left: set[str] = set()
     for error in failed:
         assert isinstance(error, WorkflowError)
-        assert error.cleanup in ("none", "deleted", "voided"), error
+        assert error.cleanup in ("none", "deleted", "voided", "started"), error
         if error.cleanup == "none":
             assert error.draft_id is None
         elif error.cleanup == "deleted":
             assert str(error.draft_id) not in by_id
+        elif error.cleanup == "started":
+            assert error.step == "start"
+            assert by_id[str(error.draft_id)].status in ("ReadyToStart", "Pending")
+            left.add(str(error.draft_id))
         else:
             assert by_id[str(error.draft_id)].status == "Voided"
             voided.add(str(error.draft_id))
     assert {s.id for s in sessions if s.status == "Voided"} == voided
-    assert len(sessions) == len(succeeded) + len(voided)
+    assert len(sessions) == len(succeeded) + len(voided) + len(left)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
@@ -12,7 +10,7 @@ from easyink_ext.workflow import Signer, WorkflowError, send_for_signature
 from tests._secrets import assert_no_secret
 from tests.conftest import Recorded
 
-from .conftest import BASE, FaultyTransport
+from .conftest import FaultyTransport
 
 STEP_SPANS = [
     "easyink.step.create_draft",
@@ -24,22 +22,6 @@ STEP_SPANS = [
     "easyink.step.convert",
     "easyink.step.start",
 ]
-
-
-@pytest.fixture
-async def traced(
-    token: str, transport: FaultyTransport, recorded: Recorded
-) -> AsyncIterator[EasyInk]:
-    async with EasyInk(
-        base_url=BASE,
-        token=token,
-        transport=transport,
-        backoff_base=0.0,
-        tracer_provider=recorded.tracer_provider,
-        meter_provider=recorded.meter_provider,
-        propagate_trace_context=True,
-    ) as client:
-        yield client
 
 
 SIGNERS = [Signer("Ann Lee", email="ann@example.com"), Signer("Bo Chen", email="bo@example.com")]

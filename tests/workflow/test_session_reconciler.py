@@ -12,7 +12,7 @@ from easyink_client.models.create_draft_request import CreateDraftRequest
 from easyink_ext import EasyInk
 from easyink_ext.ledger import RowRecord
 from easyink_ext.reconcile import ReconcileError, SessionReconciler
-from easyink_ext.workflow import Signer, send_for_signature
+from easyink_ext.workflow import Signer, WorkflowError, send_for_signature
 from easyink_sandbox import Sandbox
 
 from .conftest import FaultyTransport
@@ -48,13 +48,27 @@ async def test_an_orphan_draft_is_deleted_and_a_converted_one_voided(
     assert await SessionReconciler(ei)(_record(draft_id=str(draft)), set()) is None
     assert str(draft) not in sandbox.store.sessions
     transport.fail("POST", r"/start$", "bad_request", times=20)
-    with pytest.raises(Exception, match="start"):
-        await _sent(ei, pdf, "Lease 2")  # converted, never started: the workflow voided it
-    voided = next(s for s in sandbox.store.sessions.values() if s.subject == "Lease 2")
-    assert voided.status == "Voided"
-    assert await SessionReconciler(ei)(_record(draft_id=voided.id), set()) is None
+    with pytest.raises(WorkflowError, match="start") as failed:
+        await _sent(ei, pdf, "Lease 2")  # start was sent: the workflow leaves the session alone
+    assert failed.value.cleanup == "started"
+    converted = next(s for s in sandbox.store.sessions.values() if s.subject == "Lease 2")
+    assert converted.status == "ReadyToStart"
+    assert await SessionReconciler(ei)(_record(draft_id=converted.id), set()) is None
+    assert converted.status == "Voided"  # converted, never started: voided by the reconciler
+    assert await SessionReconciler(ei)(_record(draft_id=converted.id), set()) is None
     missing = "0f8fad5b-d9cb-469f-a165-70867728950e"
     assert await SessionReconciler(ei)(_record(draft_id=missing), set()) is None
+
+
+async def test_a_session_voided_after_its_start_is_started_never_sendable(
+    ei: EasyInk, sandbox: Sandbox, pdf: bytes
+) -> None:
+    session = await _sent(ei, pdf, "Lease 7")
+    owner = sandbox.store.sessions[str(session)].owner
+    sandbox.store.void(owner, str(session), "changed mind")
+    assert sandbox.store.sessions[str(session)].status == "Voided"
+    found = await SessionReconciler(ei)(_record(draft_id=str(session)), set())
+    assert found == str(session)
 
 
 async def test_a_ready_to_start_session_is_voided(

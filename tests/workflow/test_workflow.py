@@ -8,6 +8,7 @@ from pathlib import Path
 from uuid import UUID
 
 import anyio
+import httpx
 import pytest
 
 from easyink_ext import EasyInk
@@ -246,9 +247,9 @@ async def test_failure_at_each_step_cleans_up_and_names_the_step(  # noqa: PLR09
         assert (error.draft_id, error.cleanup) == (None, "none")
         assert statuses(sandbox) == []
     elif step == "start":
-        # A converted draft cannot be deleted any more: it is voided instead.
-        assert error.cleanup == "voided"
-        assert statuses(sandbox) == ["Voided"]
+        # startSession was sent: whatever it answered, the session is never undone by us.
+        assert error.cleanup == "started"
+        assert statuses(sandbox) == ["ReadyToStart"]
     else:
         assert error.cleanup == "deleted"
         assert error.draft_id is not None
@@ -322,3 +323,30 @@ async def test_cancelled_workflow_still_deletes_its_draft(
     assert requests[-1][0] == "DELETE"  # created, then deleted on cancel
     assert {m for m, _ in requests[2:-1]} == {"GET"}
     assert statuses(sandbox) == []
+
+
+async def test_a_workflow_cancelled_after_start_was_sent_leaves_the_session(
+    ei: EasyInk, sandbox: Sandbox, transport: FaultyTransport, pdf: bytes
+) -> None:
+    started = anyio.Event()
+    forward = transport.handle_async_request
+
+    async def start_then_hang(request: httpx.Request) -> httpx.Response:
+        response = await forward(request)
+        if request.url.path.endswith("/start"):
+            started.set()  # the server started the session; its answer never comes back
+            await anyio.sleep_forever()
+        return response
+
+    transport.handle_async_request = start_then_hang  # type: ignore[method-assign]
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(
+            functools.partial(
+                send_for_signature, ei, documents=[pdf], signers=[ADA], subject="Invited"
+            )
+        )
+        with anyio.fail_after(60):  # a safety net against hanging, not a performance bound
+            await started.wait()
+        tg.cancel_scope.cancel()
+    assert statuses(sandbox) == ["Pending"]  # not voided: the signer has an invitation
+    assert not any(path.endswith("/voided") for _, path, _ in sandbox.request_log)
