@@ -25,7 +25,7 @@ Hierarchy::
         └── InternalServerError                        5xx
             └── OutcomeUnknownServerError (also OutcomeUnknownError)
 
-Defined next to the helpers that raise them (all direct subclasses of ``EasyInkError``)::
+Defined next to the helpers that raise them (subclasses of ``EasyInkError``)::
 
     EasyInkError
     ├── WaitTimeoutError (also TimeoutError)        waiters: gave up waiting (``last``)
@@ -35,6 +35,7 @@ Defined next to the helpers that raise them (all direct subclasses of ``EasyInkE
     ├── WorkflowError                               workflow: a step failed (step, draft_id...)
     ├── ReconcileError                              reconcile: the server could not tell
     ├── LedgerError                                 ledger: cannot be opened, read or written
+    │   └── LedgerBindingError                      ledger: bound to another server or account
     └── LeaseLostError                              batch: another worker took the row over
 
 Exception text never contains request headers, tokens or secrets: only the method, the URL
