@@ -156,3 +156,14 @@ def test_readme_links_point_to_files_of_the_repository() -> None:
     relative = [link.split("#")[0] for link in links if _is_internal(link)]
     missing = [link for link in relative if link and not (ROOT / link).exists()]
     assert not missing
+
+
+def test_readme_is_the_front_page() -> None:
+    """At most 250 lines, and its first two commands are the demo and the tests."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 250
+    commands = re.findall(r"```bash\n(.*?)\n```", text, flags=re.S)
+    assert commands[:2] == [
+        "pip install '.[cli,sandbox]' && easyink demo",
+        "pip install -e '.[dev]' && pytest",
+    ]
