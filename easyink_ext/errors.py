@@ -240,6 +240,7 @@ class BadRequestError(APIStatusError):
 
 
 ValidationError = BadRequestError
+"""Another name of :class:`BadRequestError` (400): the API's ``ValidationError`` code."""
 
 
 class AuthenticationError(APIStatusError):

@@ -1,5 +1,5 @@
-"""``easyink batch`` exit codes follow README's table for every state of the rows, and are the
-same with and without ``--status`` and ``--skip-invalid``."""
+"""``easyink batch`` exit codes follow the table of docs/batches.md for every state of the rows,
+and are the same with and without ``--status`` and ``--skip-invalid``."""
 
 from __future__ import annotations
 

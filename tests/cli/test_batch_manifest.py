@@ -1,4 +1,4 @@
-"""``easyink batch``: what README says is caught before sending is caught, with its line.
+"""``easyink batch``: what docs/batches.md says is caught before sending is caught, with its line.
 
 Every case is refused before the first request: no request reaches the sandbox.
 """

@@ -245,7 +245,7 @@ def test_batch_lists_every_invalid_row_and_sends_nothing(
         ],
     )
     result = run(*server.flags, "batch", str(manifest))
-    assert result.exit_code == 3  # as with --skip-invalid and --status: README's table
+    assert result.exit_code == 3  # as with --skip-invalid and --status (docs/batches.md)
     invalid = [line for line in result.stdout.splitlines() if line.startswith("invalid")]
     assert [line.split(":")[0] for line in invalid] == [
         f"invalid  row {n}" for n in (2, 3, 4, 5, 6, 7, 8)

@@ -132,7 +132,7 @@ async def test_max_retries_zero_view(api: MockAPI, ei: EasyInk) -> None:
 async def test_other_idempotent_methods_follow_the_get_policy(
     api: MockAPI, ei: EasyInk, sleeps: list[float], method: str, failure: object
 ) -> None:
-    """README: GET, HEAD, PUT and DELETE are retried after every transient failure."""
+    """docs/client.md: GET, HEAD, PUT and DELETE are retried after every transient failure."""
     api.steps = [failure, failure, httpx.Response(200)]  # type: ignore[list-item]
     response = await ei.http_client.request(
         method, f"/api/signingSessionDrafts/{DRAFT_ID}", json={} if method == "PUT" else None
