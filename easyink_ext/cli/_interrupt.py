@@ -60,13 +60,15 @@ async def interruptible(work: Callable[[], Awaitable[_T]], stopping: str) -> Int
                 outcome.value = await work()
             except Exception as exc:  # raised as it is, not inside an exception group
                 failed = exc
+        if outcome.stopped and hasattr(signal, "pthread_sigmask"):
+            # The command only reads the ledger's counts and exits now: a late Ctrl-C must not
+            # cut it (not even while the interpreter shuts down, when Python's handlers are
+            # gone). Held back before the receiver closes: once it has, Python's default handler
+            # is back, and a signal arriving in between would raise KeyboardInterrupt.
+            signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         tg.cancel_scope.cancel()
     if failed is not None:
         raise failed
-    if outcome.stopped and hasattr(signal, "pthread_sigmask"):
-        # The command only reads the ledger's counts and exits now: a late Ctrl-C must not cut
-        # it (not even while the interpreter shuts down, when Python's handlers are gone).
-        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     return outcome
 
 
