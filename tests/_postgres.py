@@ -73,13 +73,26 @@ class TempPostgres:
         self._started = False
 
     def _run(self, *command: str) -> None:
-        argv = [str(self.bin / command[0]), *command[1:]]
-        if self._as_root:
-            argv = ["runuser", "-u", _USER, "--", *argv]
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+        result = self._call(*command)
         if result.returncode != 0:
             tail = (result.stdout + result.stderr)[-2000:]
             raise RuntimeError(f"{command[0]} failed ({result.returncode}): {tail}")
+
+    def _call(self, *command: str) -> subprocess.CompletedProcess[str]:
+        argv = [str(self.bin / command[0]), *command[1:]]
+        if self._as_root:
+            argv = ["runuser", "-u", _USER, "--", *argv]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+
+    def _stop(self, mode: str) -> None:
+        """``pg_ctl stop``; a server found already stopped (``pg_ctl status`` exit 3) is fine."""
+        result = self._call("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+        if (
+            result.returncode != 0
+            and self._call("pg_ctl", "-D", str(self.data), "status").returncode != 3
+        ):
+            tail = (result.stdout + result.stderr)[-2000:]
+            raise RuntimeError(f"pg_ctl stop -m {mode} failed ({result.returncode}): {tail}")
 
     def start(self) -> TempPostgres:
         """initdb, start, create the database; returns self."""
@@ -101,7 +114,7 @@ class TempPostgres:
 
     def crash(self) -> None:
         """Stop the server at once, as a power cut would (``-m immediate``); keeps the data."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self._stop("immediate")
 
     def restart(self) -> None:
         """Start the server again after :meth:`crash` (same port, same data)."""
@@ -117,7 +130,7 @@ class TempPostgres:
         """Stop the server (fast shutdown) and remove its directory."""
         try:
             if self._started:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+                self._stop("fast")
                 self._started = False
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
