@@ -319,8 +319,10 @@ def _unknown(record: RowRecord | None) -> str:
 
 @contextmanager
 def _quiet_pool(*, debug: bool) -> Iterator[None]:
-    """The connection pool's own warnings off (the one line that matters is ours)."""
-    pool = logging.getLogger("psycopg.pool")
+    """The driver's and its connection pool's own warnings off (the one line that matters is
+    ours): a lost server makes both log, the pool its failed reconnections and psycopg every
+    query cancellation it could not finish."""
+    pool = logging.getLogger("psycopg")  # psycopg.pool included
     level = pool.level
     if not debug:
         pool.setLevel(logging.CRITICAL)
