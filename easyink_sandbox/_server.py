@@ -179,12 +179,26 @@ class SandboxThread:
         self.url = _url(self._server, self._host)
         return self
 
-    def stop(self) -> None:
-        """Shut down and wait for the thread."""
+    def stop(self, timeout: float = 15.0) -> None:
+        """Shut down and wait for the thread, at most about ``timeout`` seconds.
+
+        uvicorn's graceful shutdown is bounded for connections, not for every step after it: a
+        shutdown still running after ``timeout`` is forced, and its event loop stopped, so that
+        stopping a sandbox never hangs its caller.
+        """
         self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        thread = self._thread
+        if thread is None:
+            return
+        thread.join(timeout)
+        if thread.is_alive():
+            self._server.force_exit = True
+            thread.join(2.0)
+        loop = self._loop
+        if thread.is_alive() and loop is not None:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(5.0)
+        self._thread = None
 
     def __enter__(self) -> SandboxThread:
         return self.start()

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import Any
 
 import httpx
 import pytest
@@ -151,6 +152,20 @@ def test_sandbox_thread_call_runs_functions_in_the_servers_thread() -> None:
             thread.call(lambda: 1 / 0)
     with pytest.raises(RuntimeError, match="not running"):
         thread.call(lambda: 1)
+
+
+def test_sandbox_thread_stop_is_bounded_when_a_shutdown_step_never_ends() -> None:
+    """A server whose shutdown never completes does not hang ``stop``."""
+    thread = SandboxThread().start()
+
+    async def never(*args: Any, **kwargs: Any) -> None:
+        await asyncio.Event().wait()
+
+    thread._server.shutdown = never  # type: ignore[method-assign]
+    done = threading.Event()
+    stopper = threading.Thread(target=lambda: (thread.stop(timeout=0.5), done.set()), daemon=True)
+    stopper.start()
+    assert done.wait(60), "stop() did not return"
 
 
 def test_cli_subprocess() -> None:
