@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.convertors import StringConvertor
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Route
 
@@ -161,7 +161,8 @@ class _RouteIndex:
     with as many ``/`` as its own, and one whose last segment is literal only paths ending with
     it, so the first full match among the remaining candidates is the route Starlette's router
     would pick. Only routes whose endpoint answers every exception it can catch (all but
-    :class:`ConnectionDropped`) are indexed: no exception handler of the app could apply to them.
+    :class:`ConnectionDropped` and a client's disconnect) are indexed: no exception handler of the
+    app could apply to them.
     """
 
     def __init__(self, routes: list[Route]) -> None:
@@ -244,6 +245,10 @@ class SandboxApp(Starlette):
         try:
             response = await route.endpoint(Request(scope, receive, send))
             await response(scope, receive, sender)
+        except ClientDisconnect:
+            # The client went away before its request had arrived: nobody to answer, and no
+            # error of the sandbox (a client interrupted, or cancelling a call, does this).
+            logger.debug("client disconnected during %s %s", scope["method"], scope["path"])
         except Exception:
             # What Starlette's ServerErrorMiddleware does with an error nothing handled.
             if not started:
@@ -261,7 +266,7 @@ def _guard(
             return await func(request)
         except ApiError as exc:
             return exc.to_response()
-        except ConnectionDropped:
+        except (ConnectionDropped, ClientDisconnect):
             raise
         except Exception:
             logger.exception(
@@ -290,7 +295,7 @@ def _api_endpoint(
             response = handlers[operation.operation_id](call)
         except ApiError as exc:
             response = exc.to_response()
-        except ConnectionDropped:
+        except (ConnectionDropped, ClientDisconnect):
             raise
         except Exception:
             logger.exception("unhandled error in %s", operation.operation_id)

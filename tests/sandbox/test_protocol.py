@@ -63,3 +63,51 @@ async def test_a_signing_order_lists_each_participant_once(
         json={"participantsOrder": [pids[0], pids[0], pids[1]]},
     )
     assert response.status_code == 400
+
+
+async def test_a_client_gone_before_its_body_arrived_is_no_error_of_the_sandbox(
+    app: SandboxApp, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An interrupted client (Ctrl-C, a cancelled call) disconnects mid-request: no answer is
+    sent, nothing is created, and no "unhandled error" is logged."""
+    token = sandbox.issue_token()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/signingSessionDrafts",
+        "raw_path": b"/api/signingSessionDrafts",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"sandbox"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"100"),
+        ],
+        "client": ("127.0.0.1", 1),
+        "server": ("sandbox", 80),
+    }
+    messages = [
+        {"type": "http.request", "body": b'{"subject": "half', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    with caplog.at_level("DEBUG", logger="easyink_sandbox"):
+        await app(scope, receive, send)  # type: ignore[arg-type]
+    assert sent == []
+    assert [r for r in caplog.records if r.levelno >= 30] == []
+    assert "client disconnected during POST /api/signingSessionDrafts" in caplog.text
+    assert sandbox.store.sessions == {}
+    assert [(r.path, r.status) for r in sandbox.request_log] == [
+        ("/api/signingSessionDrafts", None)
+    ]
