@@ -124,6 +124,25 @@ def test_the_reference_shows_every_public_name(pages: dict[Path, _Page]) -> None
     assert not missing
 
 
+def test_docstring_roles_became_code_and_links(site: Path) -> None:
+    """``:class:`~easyink_ext.EasyInk``` is no literal text in the reference: a code span,
+    linked to the object's entry when the site documents it (``scripts/docs_roles.py``)."""
+    literal = re.compile(r":(?:class|meth|func|attr|exc|data|mod|obj|const):(?:<code>|`)")
+    left = [
+        f"{path.relative_to(site)}: {match.group(0)}"
+        for path in site.rglob("*.html")
+        for match in literal.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not left, left
+    client = (site / "reference" / "client" / "index.html").read_text(encoding="utf-8")
+    # EasyInk's rate_limit: "on for the requests made inside :func:`~easyink_ext.run_batch`"
+    linked = re.findall(
+        r'<a class="autorefs[^>]*href="([^"]+)"[^>]*><code>run_batch</code>', client
+    )
+    assert linked, "no link to run_batch on the client's page"
+    assert all(href.endswith("#easyink_ext.run_batch") for href in linked), linked
+
+
 def test_the_reference_shows_the_clients_methods(pages: dict[Path, _Page]) -> None:
     ids = set().union(*(page.ids for page in pages.values()))
     for client in (easyink_ext.EasyInk, easyink_ext.EasyInkSync):
