@@ -137,7 +137,8 @@ def _reason(exc: BaseException) -> str:
 
 
 def record_answer(response: httpx.Response) -> None:
-    """Remember the 2xx answer just returned (read by :func:`parsed_answer`)."""
+    """Remember the answer just received: a 2xx returned (whose models
+    :func:`parsed_answer` may fail to build), or the 4xx/5xx about to be raised."""
     _LAST_ANSWER.set(response)
 
 

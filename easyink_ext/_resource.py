@@ -32,7 +32,7 @@ import httpx
 
 from easyink_client.types import File
 
-from ._answers import _LAST_ANSWER, malformed_answer, record_answer, require_same_id
+from ._answers import _LAST_ANSWER, malformed_answer, require_same_id
 from .errors import EasyInkError, NotFoundError, RequestValidationError
 
 if TYPE_CHECKING:
@@ -196,8 +196,7 @@ class ResourceClient:
                 no_body, operation, "head", url, timeout=timeout, extra_headers=extra_headers
             )
         except NotFoundError:
-            record_answer(httpx.Response(404))
-            return False
+            return False  # the 404 is the answer recorded for ``with_raw_response``
         return True
 
     async def download(

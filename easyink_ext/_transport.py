@@ -306,6 +306,7 @@ class TransportCore:
             await self._wait_before_retry(state, str(status), retry_after)
             return
         body = await _read_body(response)
+        record_answer(response)  # ``with_raw_response.exists`` reports this 404 as it came
         raise _status_error(
             state.request,
             response,

@@ -37,6 +37,7 @@ async def test_raw_responses_carry_status_headers_and_the_parsed_value(ei: EasyI
 async def test_raw_exists_reports_the_404(ei: EasyInk) -> None:
     missing = await ei.drafts.with_raw_response.exists(uuid.uuid4())
     assert (missing.status_code, missing.parsed) == (404, False)
+    assert missing.headers["content-type"].startswith("application/json")  # the server's own
     draft_id = await ei.drafts.create(subject="Here")
     present = await ei.drafts.with_raw_response.exists(draft_id)
     assert (present.status_code, present.parsed) == (200, True)
