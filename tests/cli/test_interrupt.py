@@ -66,6 +66,16 @@ def test_late_signals_on_another_thread_do_not_cut_the_summary() -> None:
 def test_signals_during_the_cleanup_are_noted_and_the_cleanup_finishes() -> None:
     done = _run(
         """
+        import easyink_ext.cli._interrupt as module
+        noted = []
+        note = module._still_stopping
+        module._still_stopping = lambda: (note(), noted.append(1))
+
+        async def seen(count):
+            with anyio.fail_after(20):  # the watcher's turn, however loaded the machine
+                while len(noted) < count:
+                    await anyio.sleep(0.01)
+
         async def main():
             async def work():
                 try:
@@ -74,9 +84,9 @@ def test_signals_during_the_cleanup_are_noted_and_the_cleanup_finishes() -> None
                     with anyio.CancelScope(shield=True):
                         t = other_thread()
                         to_thread(t)
-                        await anyio.sleep(0.05)
+                        await seen(1)
                         to_thread(t, signal.SIGTERM)
-                        await anyio.sleep(0.05)
+                        await seen(2)
                         print("cleanup finished")
             t = other_thread()
             async with anyio.create_task_group() as tg:
