@@ -20,6 +20,7 @@ another file took the path, to a recovery file beside it), so no record is lost.
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import threading
 import time
@@ -36,6 +37,15 @@ __all__ = ["SQLiteLedger"]
 
 _T = TypeVar("_T")
 _BUSY_TIMEOUT_MS = 30_000
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock asked for."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (5, 6)
+    text = str(exc)
+    return "database is locked" in text or "database table is locked" in text or "busy" in text
 
 
 class SQLiteLedger:
@@ -57,6 +67,26 @@ class SQLiteLedger:
     # -- plumbing ----------------------------------------------------------------------------
 
     def _connect(self) -> None:
+        """Open the file, retrying while another process is setting it up.
+
+        Two processes opening a new file at once can both hold a read lock and both want the
+        write lock (to switch to WAL, to create the tables): SQLite answers one of them "database
+        is locked" at once, without waiting for its busy timeout (waiting could deadlock). That
+        process starts over, after a short pause, until the busy timeout has passed.
+        """
+        deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+        pause = 0.005
+        while True:
+            try:
+                self._connect_once()
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause * random.uniform(0.5, 1.5))  # in a worker thread
+            pause = min(pause * 2, 0.25)
+
+    def _connect_once(self) -> None:
         if not self.create and not self.path.is_file():
             raise LedgerError(f"no ledger at {self.path} (nothing was created): check --ledger")
         conn = sqlite3.connect(
