@@ -235,7 +235,8 @@ async def run_batch(
     opened = open_ledger(ledger)
     await opened.open()
     name = worker if worker is not None else worker_id()
-    rates_token = batch_rates().set(BatchRates())
+    send_rates = BatchRates()
+    rates_token = batch_rates().set(send_rates)
     try:
         refused = await _admit(opened, rows, retry_failed)
         runner: Runner[T, R] = Runner(
@@ -253,7 +254,7 @@ async def run_batch(
             serialize=serialize_result,
             on_progress=on_progress,
             refused=len(refused),
-            send_rates=batch_rates().get(),
+            send_rates=send_rates,
         )
         await runner.run()
         if runner.lost is not None:
