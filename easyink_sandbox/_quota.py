@@ -38,13 +38,7 @@ class AccountStats:
 
     def as_json(self) -> dict[str, float | int | None]:
         """The counts as a JSON object (``first``/``last`` on the sandbox clock)."""
-        return {
-            "ok": self.ok,
-            "limited": self.limited,
-            "other": self.other,
-            "first": self.first,
-            "last": self.last,
-        }
+        return attrs.asdict(self)
 
 
 @attrs.define
