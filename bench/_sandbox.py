@@ -1,4 +1,5 @@
-"""What both benchmarks share: the sandbox in its own process, and a token from its OAuth flow."""
+"""What the benchmarks share: the sandbox in its own process, a token from its OAuth flow, and
+the signing workflow each of their rows runs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from easyink_ext import OAuthClient
+from easyink_ext import EasyInk, OAuthClient
+from easyink_ext.batch import ledger_steps
+from easyink_ext.workflow import Signer, send_for_signature
 from easyink_sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +58,15 @@ async def login(url: str) -> str:
             answer = await browser.get(request.url, follow_redirects=False)
         tokens = await oauth.exchange_code(request, callback_url=answer.headers["location"])
         return tokens.access_token
+
+
+async def send_row(ei: EasyInk, pdf: bytes, n: int, subject: str) -> object:
+    """Row ``n``'s signing workflow: ``pdf``, one signer, its steps recorded in the batch
+    ledger (as ``easyink batch`` does)."""
+    return await send_for_signature(
+        ei,
+        documents=[(f"contract-{n}.pdf", pdf)],
+        signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
+        subject=subject,
+        on_step=ledger_steps(subject),
+    )

@@ -70,12 +70,11 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _sandbox import login, start_sandbox  # noqa: E402
+from _sandbox import login, send_row, start_sandbox  # noqa: E402
 
 from easyink_ext import EasyInk  # noqa: E402
 from easyink_ext._client import BACKENDS, DEFAULT_POOL_SHARDS  # noqa: E402
-from easyink_ext.batch import ledger_steps, run_batch  # noqa: E402
-from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
+from easyink_ext.batch import run_batch  # noqa: E402
 from easyink_sandbox import simple_pdf  # noqa: E402
 
 
@@ -113,13 +112,7 @@ def _workflow(
 
     async def one(_: object) -> object:
         n = next(counter)
-        return await send_for_signature(
-            ei,
-            documents=[(f"contract-{n}.pdf", pdf)],
-            signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
-            subject=f"Benchmark {n}",
-            on_step=ledger_steps(f"Benchmark {n}"),
-        )
+        return await send_row(ei, pdf, n, f"Benchmark {n}")
 
     return one
 

@@ -45,13 +45,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from _sandbox import login, start_sandbox  # noqa: E402
+from _sandbox import login, send_row, start_sandbox  # noqa: E402
 
 from easyink_ext import EasyInk  # noqa: E402
 from easyink_ext._ratecontrol import AdaptiveRate  # noqa: E402
-from easyink_ext.batch import count_states, ledger_steps, run_batch  # noqa: E402
+from easyink_ext.batch import count_states, run_batch  # noqa: E402
 from easyink_ext.ledger import open_ledger  # noqa: E402
-from easyink_ext.workflow import Signer, send_for_signature  # noqa: E402
 from easyink_sandbox import simple_pdf  # noqa: E402
 
 
@@ -65,14 +64,7 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
             ei._core.rate = AdaptiveRate(mode=args.rate_limit, increase=args.increase)
 
         async def one(n: int) -> object:
-            subject = f"{prefix} {n}"
-            return await send_for_signature(
-                ei,
-                documents=[(f"contract-{n}.pdf", pdf)],
-                signers=[Signer(f"Signer {n}", f"signer{n}@example.com")],
-                subject=subject,
-                on_step=ledger_steps(subject),
-            )
+            return await send_row(ei, pdf, n, f"{prefix} {n}")
 
         trace = os.environ.get("EASYINK_BENCH_TRACE")
 
