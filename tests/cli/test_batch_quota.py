@@ -75,20 +75,17 @@ def _check(server: Server, rows: int, outcomes: list[tuple[int, str]]) -> None:
     assert stats.limited <= 0.05 * total, (stats, total)
 
 
-def test_one_worker_at_64_tasks(tmp_path: Path) -> None:
-    manifest = _manifest(tmp_path, 80)
+@pytest.mark.parametrize(
+    ("workers", "concurrency", "rows"),
+    [(1, 64, 80), (3, 32, 90)],
+    ids=["one worker at 64 tasks", "three workers share a sqlite ledger"],
+)
+def test_sqlite_ledger(tmp_path: Path, workers: int, concurrency: int, rows: int) -> None:
+    manifest = _manifest(tmp_path, rows)
     with _sandbox() as server:
         ledger = str(tmp_path / "ledger.sqlite")
-        outcomes = _workers(server, manifest, 1, "--ledger", ledger, "-c", "64")
-        _check(server, 80, outcomes)
-
-
-def test_three_workers_share_a_sqlite_ledger(tmp_path: Path) -> None:
-    manifest = _manifest(tmp_path, 90)
-    with _sandbox() as server:
-        ledger = str(tmp_path / "ledger.sqlite")
-        outcomes = _workers(server, manifest, 3, "--ledger", ledger, "-c", "32")
-        _check(server, 90, outcomes)
+        outcomes = _workers(server, manifest, workers, "--ledger", ledger, "-c", str(concurrency))
+        _check(server, rows, outcomes)
 
 
 def test_three_workers_share_a_postgresql_ledger(tmp_path: Path, pg_dsn: str) -> None:
